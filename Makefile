@@ -1,0 +1,56 @@
+# civichub: `make demo` runs the platform with its demo; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen
+PORT ?= 8000
+
+.PHONY: help demo test test-sqlite test-postgres lint check bench setup assets system-deps serve
+
+help:
+	@echo "make demo   - install everything, load the demo councils and serve http://127.0.0.1:$(PORT)"
+	@echo "make test   - lint, type-check and run the whole suite on SQLite and PostgreSQL"
+	@echo "make bench  - run the benchmarks in benchmarks/"
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+setup: $(UV) node_modules/.package-lock.json assets
+	$(UV) sync --frozen --quiet
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	npm run --silent build
+
+system-deps:
+	scripts/system-deps
+
+demo: setup
+	$(RUN) civichub migrate --verbosity 0
+	$(RUN) civichub demo
+	$(RUN) civichub collectstatic --noinput --verbosity 0
+	@echo "civichub is running at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(RUN) gunicorn civichub.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+lint: setup
+	$(RUN) ruff check civichub tests benchmarks
+	$(RUN) ruff format --check civichub tests benchmarks
+	$(RUN) mypy civichub
+	$(RUN) civichub makemigrations --check --dry-run --verbosity 0
+	CIVICHUB_SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  DJANGO_SETTINGS_MODULE=civichub.settings.production $(RUN) civichub check --deploy --fail-level WARNING
+
+test-sqlite: setup
+	$(RUN) pytest
+
+test-postgres: setup system-deps
+	scripts/with-postgres $(RUN) pytest -m "not browser"
+
+test: system-deps lint test-sqlite test-postgres
+
+bench: setup
+	$(RUN) python benchmarks/run.py

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask your council's administrator.",
+    }
+
+    def clean(self) -> dict[str, object]:
+        username, password = self.data.get("username", ""), self.data.get("password", "")
+        if not username:
+            self.add_error("username", "Enter your username")
+        if not password:
+            self.add_error("password", "Enter your password")
+        if self.errors:
+            return self.cleaned_data
+        return super().clean()
+
+
+class AddCouncilForm(forms.Form):
+    gss_code = forms.CharField(
+        label="GSS code of the council",
+        max_length=9,
+        error_messages={"required": "Enter the council's GSS code, like E07000087"},
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for the token, so you can tell it apart later",
+            "max_length": "The token name must be 100 characters or fewer",
+        },
+    )

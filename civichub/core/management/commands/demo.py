@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from civichub.core import demo
+from civichub.core.management.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "Load the demo: Wigan and Sunderland on real geography, synthetic providers, a user per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with ProgressBar(enabled=not options["no_progress"]) as progress:
+            for line in demo.load_geography(progress):
+                self.stdout.write(line)
+        users = demo.load_people_and_providers()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
+        for u in users:
+            self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")

@@ -1,0 +1,58 @@
+"""Who may do what: the one place permissions are decided.
+
+Services call `require()` before they read or write, so a permission holds whichever door (page,
+API, command) the request came through. Views may call `allows()` to decide what to show.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from civichub.core.models import Membership, Role
+
+if TYPE_CHECKING:
+    from civichub.core.actors import Actor
+    from civichub.core.models import Council, User
+
+OFFICERS = frozenset({Role.COMMISSIONER, Role.ANALYST, Role.RECORDS_MANAGER, Role.CASEWORKER})
+EVERY_COUNCIL_ROLE = OFFICERS | {Role.COUNCILLOR, Role.PROVIDER_STAFF, Role.RESIDENT}
+
+# permission -> the council roles that hold it. Platform administrators hold every permission.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "council.view": frozenset(EVERY_COUNCIL_ROLE),
+    "council.areas.view": OFFICERS | {Role.COUNCILLOR},
+    "council.providers.view": OFFICERS | {Role.COUNCILLOR},
+    "council.people_with_access.view": frozenset({Role.COMMISSIONER, Role.RECORDS_MANAGER}),
+    "platform.manage": frozenset(),
+}
+
+
+def roles_in(user: User, council: Council | None) -> set[Role]:
+    """The roles a user holds in a council (platform administrator counts everywhere)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    roles: set[Role] = set()
+    for membership in Membership.objects.filter(user=user).only("role", "council_id"):
+        if membership.role == Role.PLATFORM_ADMIN:
+            roles.add(Role.PLATFORM_ADMIN)
+        elif council is not None and membership.council_id == council.pk:
+            roles.add(Role(membership.role))
+    return roles
+
+
+def allows(user: User, permission: str, council: Council | None = None) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"Unknown permission {permission!r}")
+    roles = roles_in(user, council)
+    return Role.PLATFORM_ADMIN in roles or bool(roles & PERMISSIONS[permission])
+
+
+def require(actor: Actor, permission: str, council: Council | None = None) -> None:
+    """Raise PermissionDenied unless the actor may do this. System jobs run with the platform's authority."""
+    if actor.is_system:
+        return
+    assert actor.user is not None
+    if not allows(actor.user, permission, council if council is not None else actor.council):
+        raise PermissionDenied(f"You do not have permission for {permission}.")

@@ -1,0 +1,134 @@
+"""Core selectors: reads of councils, organisations, memberships and tokens.
+
+Reads of personal data (who has access to a council) are audited here, with the reader's purpose.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from civichub.core import audit, policy
+from civichub.core.actors import Actor
+from civichub.core.models import (
+    ApiToken,
+    Council,
+    CouncilProvider,
+    Membership,
+    Organisation,
+    OrganisationIdentifier,
+    Role,
+    User,
+)
+
+
+def councils() -> QuerySet[Council]:
+    return Council.objects.select_related("organisation").order_by("short_name")
+
+
+def council_by_slug(slug: str) -> Council:
+    council = Council.objects.filter(slug=slug).first()
+    if council is None:
+        raise Http404("No council on this platform has that address")
+    return council
+
+
+def organisations(search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    """The shared register of organisations, with their identifiers, optionally filtered."""
+    queryset = Organisation.objects.prefetch_related(
+        Prefetch("identifiers", queryset=OrganisationIdentifier.objects.order_by("scheme"))
+    )
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(identifiers__identifier__iexact=search.split("-")[-1])
+        ).distinct()
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("name")
+
+
+def organisation(organisation_id: UUID | str) -> Organisation:
+    found = organisations().filter(pk=organisation_id).first()
+    if found is None:
+        raise Http404("No organisation has that id")
+    return found
+
+
+def councils_served_by(org: Organisation) -> list[Council]:
+    """The councils an organisation provides for. The council list is public; the entries are not read."""
+    ids = CouncilProvider.unscoped.filter(organisation=org, status="active").values_list(
+        "council_id", flat=True
+    )
+    return list(Council.objects.filter(pk__in=ids).order_by("short_name"))
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("council", "organisation").order_by("role")
+
+
+def council_providers(actor: Actor, council: Council) -> QuerySet[CouncilProvider]:
+    policy.require(actor, "council.providers.view", council)
+    return (
+        CouncilProvider.objects.for_council(council)
+        .select_related("organisation")
+        .prefetch_related("organisation__identifiers")
+    )
+
+
+def council_provider(actor: Actor, council: Council, provider_id: UUID | str) -> CouncilProvider:
+    entry = council_providers(actor, council).filter(pk=provider_id).first()
+    if entry is None:
+        raise Http404("This council has no provider with that id")
+    return entry
+
+
+def people_with_access(actor: Actor, council: Council, purpose: str) -> list[Membership]:
+    """Everyone who holds a role in the council: personal data, so the read is audited with its purpose."""
+    policy.require(actor, "council.people_with_access.view", council)
+    members = list(
+        Membership.objects.filter(council=council)
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    audit.record(
+        actor,
+        "core.people_with_access.read",
+        object_type="core.council",
+        object_id=str(council.pk),
+        council=council,
+        purpose=purpose,
+        data={"people": len({m.user_id for m in members})},
+    )
+    return members
+
+
+def api_tokens(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def api_token(user: User, token_id: UUID | str) -> ApiToken:
+    token = api_tokens(user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("You have no token with that id")
+    return token
+
+
+# Where each role starts: the first matching membership decides, in this order.
+HOME_ORDER = [
+    Role.PLATFORM_ADMIN,
+    Role.COMMISSIONER,
+    Role.ANALYST,
+    Role.RECORDS_MANAGER,
+    Role.CASEWORKER,
+    Role.COUNCILLOR,
+    Role.PROVIDER_STAFF,
+    Role.RESIDENT,
+]
+
+
+def primary_membership(user: User) -> Membership | None:
+    memberships = list(memberships_of(user))
+    memberships.sort(key=lambda m: HOME_ORDER.index(Role(m.role)))
+    return memberships[0] if memberships else None

@@ -1,0 +1,193 @@
+"""Core services: councils, organisations, memberships and API tokens. Every write is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from civichub.core import audit, policy
+from civichub.core.actors import Actor
+from civichub.core.models import (
+    ApiToken,
+    Council,
+    CouncilProvider,
+    Membership,
+    Organisation,
+    OrganisationIdentifier,
+    Role,
+    User,
+)
+
+# The org-id.guide register for each nation's local authorities (their three-letter codes).
+REGISTER_SCHEME_BY_NATION = {
+    "England": OrganisationIdentifier.Scheme.LOCAL_AUTHORITY_ENGLAND,
+    "Scotland": OrganisationIdentifier.Scheme.LOCAL_AUTHORITY_SCOTLAND,
+    "Wales": OrganisationIdentifier.Scheme.LOCAL_AUTHORITY_WALES,
+    "Northern Ireland": OrganisationIdentifier.Scheme.LOCAL_AUTHORITY_NI,
+}
+
+
+class CouncilNotAdded(Exception):
+    """The council could not be added; the message says why, in words a platform admin can act on."""
+
+
+@transaction.atomic
+def add_council(actor: Actor, gss_code: str) -> Council:
+    """Bring a UK council onto the platform by its GSS code, from the local authority register."""
+    from civichub.places import selectors as places
+    from civichub.places import services as places_services
+
+    policy.require(actor, "platform.manage")
+    gss_code = gss_code.strip().upper()
+    places_services.ensure_local_authorities(actor)
+    authority = places.local_authority(gss_code)
+    if authority is None:
+        raise CouncilNotAdded(f"No UK local authority has the GSS code '{gss_code}'.")
+    if not authority.is_current:
+        replaced = f", replaced by {authority.replaced_by}" if authority.replaced_by else ""
+        raise CouncilNotAdded(f"{authority.name} ({gss_code}) ceased on {authority.end_date}{replaced}.")
+    if Council.objects.filter(gss_code=gss_code).exists():
+        raise CouncilNotAdded(f"{authority.name} ({gss_code}) is already on the platform.")
+    organisation = Organisation.objects.create(name=authority.name, kind=Organisation.Kind.COUNCIL)
+    OrganisationIdentifier.objects.create(
+        organisation=organisation, scheme=OrganisationIdentifier.Scheme.GSS, identifier=gss_code
+    )
+    scheme = REGISTER_SCHEME_BY_NATION.get(authority.nation)
+    if scheme and authority.register_code:
+        OrganisationIdentifier.objects.create(
+            organisation=organisation, scheme=scheme, identifier=authority.register_code
+        )
+    slug = slugify(authority.short_name)
+    if Council.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{gss_code.lower()}"
+    council = Council.objects.create(
+        organisation=organisation,
+        name=authority.name,
+        short_name=authority.short_name,
+        slug=slug,
+        gss_code=gss_code,
+        register_code=authority.register_code,
+        authority_type=authority.authority_type,
+        region=authority.region,
+        nation=authority.nation,
+    )
+    audit.record(actor, "core.council.added", obj=council, council=council, data={"gss_code": gss_code})
+    return council
+
+
+@transaction.atomic
+def register_organisation(
+    actor: Actor,
+    *,
+    name: str,
+    kind: str,
+    identifiers: dict[str, str] | None = None,
+    website: str = "",
+    postcode: str = "",
+) -> Organisation:
+    """Add an organisation to the shared register, or return the one that already holds an identifier."""
+    identifiers = identifiers or {}
+    for scheme, identifier in identifiers.items():
+        existing = OrganisationIdentifier.objects.filter(scheme=scheme, identifier=identifier).first()
+        if existing is not None:
+            return existing.organisation
+    organisation = Organisation.objects.create(name=name, kind=kind, website=website, postcode=postcode)
+    for scheme, identifier in identifiers.items():
+        OrganisationIdentifier.objects.create(organisation=organisation, scheme=scheme, identifier=identifier)
+    audit.record(actor, "core.organisation.registered", obj=organisation, data={"identifiers": identifiers})
+    return organisation
+
+
+@transaction.atomic
+def add_provider(
+    actor: Actor, council: Council, organisation: Organisation, *, services_summary: str, since: date
+) -> CouncilProvider:
+    """Put an organisation on a council's list of providers."""
+    policy.require(actor, "platform.manage", council)
+    entry, created = CouncilProvider.objects.for_council(council).get_or_create(
+        organisation=organisation,
+        defaults={"council": council, "services_summary": services_summary, "since": since},
+    )
+    if created:
+        audit.record(actor, "core.provider.added", obj=entry, council=council)
+    return entry
+
+
+@transaction.atomic
+def grant_membership(
+    actor: Actor,
+    user: User,
+    role: Role,
+    council: Council | None = None,
+    *,
+    organisation: Organisation | None = None,
+    ward_code: str = "",
+) -> Membership:
+    policy.require(actor, "platform.manage", council)
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, council=council, organisation=organisation, defaults={"ward_code": ward_code}
+    )
+    if created:
+        audit.record(
+            actor,
+            "core.membership.granted",
+            obj=membership,
+            council=council,
+            data={"user": str(user.pk), "role": role.value},
+        )
+    return membership
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "chub"  # noqa: S105 - a label, not a secret
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token. Returns the stored record and the token text, which is never stored."""
+    assert actor.user is not None, "API tokens belong to a person"
+    name = name.strip()
+    if not name:
+        raise ValueError("Enter a name for the token, so you can tell it apart later")
+    if len(name) > 100:
+        raise ValueError("The token name must be 100 characters or fewer")
+    prefix = secrets.token_hex(4)
+    text = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=actor.user, name=name, prefix=prefix, digest=_digest(text))
+    audit.record(actor, "core.api_token.created", obj=token, data={"name": name, "prefix": prefix})
+    return token, text
+
+
+@transaction.atomic
+def revoke_api_token(actor: Actor, token: ApiToken) -> None:
+    if actor.user is None or token.user_id != actor.user.pk:
+        raise PermissionError("You can only revoke your own tokens")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(actor, "core.api_token.revoked", obj=token)
+
+
+def user_for_api_token(text: str) -> User | None:
+    """The active user a presented token belongs to, or None. Compares digests in constant time."""
+    parts = text.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    if token is None or not secrets.compare_digest(token.digest, _digest(text)) or not token.user.is_active:
+        return None
+    # Updating last use on every call would turn reads into writes; once a minute is enough to show it.
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,290 @@
+"""Core pages: start, sign in/out, each role's home, the platform admin's councils, the council
+overview, providers, people with access, organisations and API tokens. Thin: services and selectors
+do the work."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from civichub.core import policy, selectors, services
+from civichub.core.access import actor_of, council_page, public, signed_in, user_of
+from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm
+from civichub.core.models import Council, Organisation, Role
+from civichub.places import selectors as places
+
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, items: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+@public
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/start.html", {"councils": selectors.councils(), "title": "Welcome"})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "core/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = public(SignInView.as_view())
+sign_out = public(auth_views.LogoutView.as_view())
+
+
+ROLE_HOMES = {
+    Role.COMMISSIONER: "core:council",
+    Role.ANALYST: "core:council",
+    Role.RECORDS_MANAGER: "core:council",
+    Role.CASEWORKER: "core:council",
+    Role.COUNCILLOR: "core:councillor-home",
+    Role.PROVIDER_STAFF: "core:provider-home",
+    Role.RESIDENT: "core:resident-home",
+}
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the home page of their role."""
+    membership = selectors.primary_membership(user_of(request))
+    if membership is None:
+        return render(request, "core/no_access.html", {"title": "You have no role yet"})
+    if membership.role == Role.PLATFORM_ADMIN:
+        return redirect("core:platform")
+    assert membership.council is not None
+    return redirect(ROLE_HOMES[Role(membership.role)], council_slug=membership.council.slug)
+
+
+@signed_in
+def platform(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    policy.require(actor, "platform.manage")
+    form = AddCouncilForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            council = services.add_council(actor, form.cleaned_data["gss_code"])
+        except services.CouncilNotAdded as exc:
+            form.add_error("gss_code", str(exc))
+        else:
+            messages.success(request, f"{council.name} is now on the platform")
+            return redirect("core:platform")
+    return render(
+        request,
+        "core/platform.html",
+        {
+            "councils": selectors.councils(),
+            "form": form,
+            "title": "Councils on the platform",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _roles(request: HttpRequest, council: Council) -> set[Role]:
+    return policy.roles_in(user_of(request), council)
+
+
+@council_page("council.areas.view")
+def council(request: HttpRequest, council: Council) -> HttpResponse:
+    """The council overview: its area, wards and deprivation, for officers and councillors."""
+    return render(
+        request,
+        "core/council.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Overview",
+            "roles": sorted(r.label for r in _roles(request, council)),
+            "profile": places.area_profile(council.gss_code),
+            "wards": places.wards_in(council.gss_code),
+            "can_see_people": policy.allows(user_of(request), "council.people_with_access.view", council),
+        },
+    )
+
+
+@council_page("council.areas.view")
+def councillor_home(request: HttpRequest, council: Council) -> HttpResponse:
+    memberships = selectors.memberships_of(user_of(request)).filter(council=council, role=Role.COUNCILLOR)
+    ward_codes = [m.ward_code for m in memberships if m.ward_code]
+    wards = [places.ward(code, in_area=council.gss_code) for code in ward_codes]
+    return render(
+        request,
+        "core/councillor_home.html",
+        {
+            "council": council,
+            "title": "Your ward",
+            "section": "council",
+            "wards": [(w, places.lsoas_of_ward(w.gss_code)) for w in wards],
+        },
+    )
+
+
+@council_page("council.view")
+def provider_home(request: HttpRequest, council: Council) -> HttpResponse:
+    memberships = selectors.memberships_of(user_of(request)).filter(council=council, role=Role.PROVIDER_STAFF)
+    organisations = [m.organisation for m in memberships if m.organisation]
+    return render(
+        request,
+        "core/provider_home.html",
+        {
+            "council": council,
+            "title": "Your organisation",
+            "organisations": [(o, selectors.councils_served_by(o)) for o in organisations],
+        },
+    )
+
+
+@council_page("council.view")
+def resident_home(request: HttpRequest, council: Council) -> HttpResponse:
+    return render(
+        request,
+        "core/resident_home.html",
+        {
+            "council": council,
+            "title": "Your council",
+            "profile": places.area_profile(council.gss_code),
+        },
+    )
+
+
+@council_page("council.providers.view")
+def providers(request: HttpRequest, council: Council) -> HttpResponse:
+    entries = selectors.council_providers(actor_of(request), council)
+    return render(
+        request,
+        "core/providers.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Providers",
+            "page": page_of(request, entries),
+        },
+    )
+
+
+@council_page("council.providers.view")
+def provider(request: HttpRequest, council: Council, provider_id: str) -> HttpResponse:
+    entry = selectors.council_provider(actor_of(request), council, provider_id)
+    return render(
+        request,
+        "core/provider.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": entry.organisation.name,
+            "entry": entry,
+            "served": selectors.councils_served_by(entry.organisation),
+        },
+    )
+
+
+@council_page("council.people_with_access.view")
+def people_with_access(request: HttpRequest, council: Council) -> HttpResponse:
+    members = selectors.people_with_access(
+        actor_of(request),
+        council,
+        purpose="Reviewing who has access to the council's data",
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{council.slug}-people-with-access.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["username", "name", "email", "role", "organisation", "ward"])
+        for m in members:
+            writer.writerow(
+                [
+                    m.user.username,
+                    m.user.display_name,
+                    m.user.email,
+                    m.get_role_display(),
+                    m.organisation.name if m.organisation else "",
+                    m.ward_code,
+                ]
+            )
+        return response
+    return render(
+        request,
+        "core/people_with_access.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "People with access",
+            "members": members,
+        },
+    )
+
+
+@public
+def organisations(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in Organisation.Kind.values:
+        kind = ""
+    return render(
+        request,
+        "core/organisations.html",
+        {
+            "title": "Organisations",
+            "section": "organisations",
+            "search": search,
+            "kind": kind,
+            "kinds": Organisation.Kind.choices,
+            "page": page_of(request, selectors.organisations(search, kind)),
+        },
+    )
+
+
+@public
+def organisation(request: HttpRequest, organisation_id: str) -> HttpResponse:
+    org = selectors.organisation(organisation_id)
+    return render(
+        request,
+        "core/organisation.html",
+        {
+            "title": org.name,
+            "section": "organisations",
+            "organisation": org,
+            "served": selectors.councils_served_by(org),
+        },
+    )
+
+
+@signed_in
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _, new_token = services.create_api_token(actor_of(request), form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "core/api_tokens.html",
+        {
+            "title": "API tokens",
+            "section": "account",
+            "form": form,
+            "new_token": new_token,
+            "tokens": selectors.api_tokens(user_of(request)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@signed_in
+def revoke_api_token(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = selectors.api_token(user_of(request), token_id)
+    services.revoke_api_token(actor_of(request), token)
+    messages.success(request, f"The token “{token.name}” no longer works")
+    return redirect("core:api-tokens")

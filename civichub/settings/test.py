@@ -1,0 +1,12 @@
+"""Settings for the test suite: the base settings with a fast password hasher.
+
+The database still comes from CIVICHUB_DATABASE_URL, so `make test` runs the same suite on SQLite
+and on a real PostgreSQL server.
+"""
+
+from civichub.settings import *  # noqa: F403
+from civichub.settings import STORAGES
+
+# Hashing strength is Django's business, not ours to test; MD5 keeps sign-in fixtures fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

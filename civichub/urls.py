@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from civichub.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("civichub.core.urls")),
+    path("", include("civichub.places.urls")),
+]
