@@ -7,6 +7,7 @@ alone, so running the same import twice changes nothing.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
@@ -118,6 +119,9 @@ def read_csv(
     """
     source = path.name
     raw, digest = read_bytes(path)
+    if encoding == "utf-8-sig":
+        # Strip the byte-order mark ourselves, so error offsets count from the start of the file.
+        raw, encoding = raw.removeprefix(codecs.BOM_UTF8), "utf-8"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:

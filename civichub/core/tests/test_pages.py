@@ -1,0 +1,118 @@
+"""Pages as people use them: signing in, each role's home, the council overview, tokens, platform admin."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from civichub.core.models import ApiToken, AuditEntry, Council, Role
+
+
+def test_signing_in_with_a_wrong_password_shows_the_error_summary(db, make_user) -> None:
+    user = make_user(Role.ANALYST, Council.objects.get(slug="wigan"))
+    client = Client(enforce_csrf_checks=False)
+    page = client.post("/sign-in/", {"username": user.username, "password": "wrong"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in body and "Enter a correct username and password" in body
+    assert "<title>Error: Sign in" in body
+    empty = client.post("/sign-in/", {"username": "", "password": ""}).content.decode()
+    assert "Enter your username" in empty and "Enter your password" in empty
+    signed_in = client.post("/sign-in/", {"username": user.username, "password": "a-long-test-password"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/home/"
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [
+        (Role.COMMISSIONER, "/c/wigan/"),
+        (Role.ANALYST, "/c/wigan/"),
+        (Role.RECORDS_MANAGER, "/c/wigan/"),
+        (Role.CASEWORKER, "/c/wigan/"),
+        (Role.COUNCILLOR, "/c/wigan/councillor/"),
+        (Role.PROVIDER_STAFF, "/c/wigan/provider/"),
+        (Role.RESIDENT, "/c/wigan/resident/"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_page(client_as, make_user, wigan, role, home) -> None:
+    client = client_as(make_user(role, wigan, ward_code="E05000849" if role == Role.COUNCILLOR else ""))
+    response = client.get("/home/")
+    assert response.status_code == 302 and response["Location"] == home
+    assert client.get(home).status_code == 200
+
+
+def test_a_platform_admin_lands_on_the_councils_and_can_add_one(client_as, make_user) -> None:
+    client = client_as(make_user(Role.PLATFORM_ADMIN))
+    assert client.get("/home/")["Location"] == "/platform/"
+    bad = client.post("/platform/", {"gss_code": "E99999999"})
+    assert bad.status_code == 400
+    assert (
+        "There is a problem" in bad.content.decode()
+        and "No UK local authority has the GSS code" in bad.content.decode()
+    )
+    assert client.post("/platform/", {"gss_code": "E07000087"}).status_code == 302
+    assert "Fareham Borough Council" in client.get("/platform/").content.decode()
+
+
+def test_residents_and_providers_do_not_see_the_officers_overview(client_as, make_user, wigan) -> None:
+    for role in (Role.RESIDENT, Role.PROVIDER_STAFF):
+        assert client_as(make_user(role, wigan)).get("/c/wigan/").status_code == 403
+
+
+def test_the_council_page_shows_its_wards_with_population_and_deprivation(
+    client_as, make_user, wigan
+) -> None:
+    page = client_as(make_user(Role.COMMISSIONER, wigan)).get("/c/wigan/").content.decode()
+    assert "23 wards with postcodes loaded" in page
+    assert page.count('href="/c/wigan/wards/E05') == 23
+    assert '<svg class="civichub-chart"' in page and "Neighbourhoods and people by IMD 2019 decile" in page
+
+
+def test_ward_and_lsoa_lists_export_as_csv_and_paginate(client_as, make_user, wigan) -> None:
+    client = client_as(make_user(Role.ANALYST, wigan))
+    rows = list(csv.DictReader(io.StringIO(client.get("/c/wigan/lsoas/?format=csv").content.decode())))
+    assert len(rows) == 200 and rows[0]["lsoa_code"].startswith("E01")
+    assert [int(r["imd_rank"]) for r in rows] == sorted(int(r["imd_rank"]) for r in rows)
+    wards = list(csv.DictReader(io.StringIO(client.get("/c/wigan/wards.csv").content.decode())))
+    assert len(wards) == 23
+    page4 = client.get("/c/wigan/lsoas/", {"page": 4}).content.decode()
+    assert "Page 4 of 4" in page4 and rows[150]["lsoa_code"] in page4
+
+
+def test_people_with_access_is_audited_and_limited_to_those_who_manage_it(
+    client_as, make_user, wigan
+) -> None:
+    manager = make_user(Role.RECORDS_MANAGER, wigan)
+    before = AuditEntry.objects.filter(action="core.people_with_access.read").count()
+    page = client_as(manager).get("/c/wigan/people-with-access/").content.decode()
+    assert manager.username in page and "recorded in the audit log" in page
+    assert AuditEntry.objects.filter(action="core.people_with_access.read").count() == before + 1
+    assert client_as(make_user(Role.CASEWORKER, wigan)).get("/c/wigan/people-with-access/").status_code == 403
+
+
+def test_api_tokens_from_the_web(client_as, make_user, wigan) -> None:
+    user = make_user(Role.ANALYST, wigan)
+    client = client_as(user)
+    assert "Enter a name for the token" in client.post("/account/api-tokens/", {"name": ""}).content.decode()
+    page = client.post("/account/api-tokens/", {"name": "ward dashboard"}).content.decode()
+    token = ApiToken.objects.get(user=user)
+    assert "it will not be shown again" in page and f"chub_{token.prefix}_" in page
+    assert client.post(f"/account/api-tokens/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_postcode_finder_explains_bad_input(db, client) -> None:
+    assert client.get("/places/", {"postcode": "wn1 1aa"})["Location"] == "/places/postcodes/WN11AA/"
+    for text, message in [
+        ("", "Enter a postcode"),
+        ("hello", "is not a valid UK postcode"),
+        ("ZZ9 9ZZ", "We do not hold"),
+    ]:
+        response = client.get("/places/", {"postcode": text})
+        assert response.status_code == 400 and message in response.content.decode()
+    page = client.get("/places/postcodes/WN11AA/").content.decode()
+    assert "Wigan" in page and "E01006369" in page and "Decile" in page

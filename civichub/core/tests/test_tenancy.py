@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from civichub.core.models import Council, CouncilProvider, Organisation
+from civichub.core.tenancy import TenantScopeRequired
+
+
+@pytest.fixture
+def providers(wigan: Council, sunderland: Council) -> tuple[CouncilProvider, CouncilProvider]:
+    org = Organisation.objects.create(name="Shared Care Ltd", kind="company")
+    return (
+        CouncilProvider.objects.create(council=wigan, organisation=org, since=date(2020, 1, 1)),
+        CouncilProvider.objects.create(council=sunderland, organisation=org, since=date(2021, 1, 1)),
+    )
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda qs: list(qs),
+        lambda qs: qs.count(),
+        lambda qs: qs.exists(),
+        lambda qs: qs.first(),
+        lambda qs: qs.get(status="active"),
+        lambda qs: list(qs.values("id")),
+        lambda qs: qs.aggregate(),
+        lambda qs: qs.update(status="ended"),
+        lambda qs: qs.delete(),
+        lambda qs: list(qs.iterator()),
+        lambda qs: qs.in_bulk(),
+    ],
+)
+def test_a_query_of_council_data_without_a_council_is_refused(providers, operation) -> None:
+    with pytest.raises(TenantScopeRequired):
+        operation(CouncilProvider.objects.all())
+
+
+def test_an_or_with_a_council_is_not_a_scope(providers, wigan) -> None:
+    from django.db.models import Q
+
+    with pytest.raises(TenantScopeRequired):
+        list(CouncilProvider.objects.filter(Q(council=wigan) | Q(status="active")))
+
+
+def test_a_scoped_query_sees_only_its_councils_rows(providers, wigan, sunderland) -> None:
+    wigan_rows = list(CouncilProvider.objects.for_council(wigan))
+    assert wigan_rows == [providers[0]]
+    assert CouncilProvider.objects.filter(council=sunderland).get() == providers[1]
+    assert CouncilProvider.objects.for_council(wigan).filter(pk=providers[1].pk).first() is None
+
+
+def test_one_organisation_works_for_several_councils(providers) -> None:
+    from civichub.core.selectors import councils_served_by
+
+    org = providers[0].organisation
+    assert [c.short_name for c in councils_served_by(org)] == ["Sunderland", "Wigan"]
+    # Reaching council data from the shared organisation still needs a council.
+    with pytest.raises(TenantScopeRequired):
+        org.councils_served.count()

@@ -1,0 +1,76 @@
+"""Shared test set-up: the real geography is loaded once per run into the test database.
+
+Loading the real files (every LSOA in England, the WN and SR postcodes) through the real importers
+takes a few seconds and means every test runs on the same places a council would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from civichub.core import services
+from civichub.core.actors import Actor
+from civichub.core.models import Council, Membership, Organisation, Role, User
+from civichub.places import services as places
+from civichub.places import sources
+
+SYSTEM = Actor.system("tests")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        places.import_local_authorities(SYSTEM)
+        places.import_deprivation(SYSTEM)
+        for area in ("WN", "SR"):
+            places.import_postcodes(SYSTEM, sources.postcode_file(area))
+        for gss in ("E08000010", "E08000024"):
+            services.add_council(SYSTEM, gss)
+
+
+@pytest.fixture
+def wigan(db: None) -> Council:
+    return Council.objects.get(gss_code="E08000010")
+
+
+@pytest.fixture
+def sunderland(db: None) -> Council:
+    return Council.objects.get(gss_code="E08000024")
+
+
+MakeUser = Callable[..., User]
+
+
+@pytest.fixture
+def make_user(db: None) -> MakeUser:
+    """make_user(role, council, organisation=None, ward_code='') -> a user holding that role."""
+    counter = {"n": 0}
+
+    def make(role: Role, council: Council | None = None, **membership: object) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(
+            username=f"{role.value}-{counter['n']}",
+            password="a-long-test-password",
+            first_name="Test",
+            last_name=role.label,
+            email=f"{role.value}{counter['n']}@example.org",
+        )
+        if role == Role.PROVIDER_STAFF and "organisation" not in membership:
+            membership["organisation"] = Organisation.objects.create(name="Test Care Ltd", kind="company")
+        Membership.objects.create(user=user, role=role, council=council, **membership)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(db: None) -> Callable[[User], Client]:
+    def signed_in(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return signed_in

@@ -1,0 +1,197 @@
+"""Every page and API route either requires sign-in or is explicitly public, and a Wigan officer gets
+403/404 for every Sunderland object it tries, through pages and the API alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from civichub.api import api
+from civichub.core import services
+from civichub.core.actors import Actor
+from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
+from civichub.places.models import Ward
+
+# Routes of the API that are open data by design. Anything else must refuse an anonymous caller.
+PUBLIC_API = {
+    ("get", "/api/v1/councils"),
+    ("get", "/api/v1/councils/{council_slug}"),
+    ("get", "/api/v1/organisations"),
+    ("get", "/api/v1/organisations/{organisation_id}"),
+    ("get", "/api/v1/places/postcodes/{postcode}"),
+    ("get", "/api/v1/places/lsoas/{code}"),
+    ("get", "/api/v1/places/wards/{code}"),
+}
+
+
+def page_patterns() -> Iterator[tuple[str, URLPattern]]:
+    """(namespaced name, pattern) for every page; the API is walked through its OpenAPI document."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[tuple[str, URLPattern]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "api-1":
+                    continue
+                yield from walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            else:
+                yield f"{namespace}{p.name}", p
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def kwargs_of(pattern: URLPattern) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
+
+
+@pytest.fixture
+def world(wigan, sunderland, make_user) -> dict[str, Any]:
+    """A Wigan commissioner, and one object of each kind in each council."""
+    actor = Actor.system("access tests")
+    org = Organisation.objects.create(name="Both Councils Care Ltd", kind="company")
+    other = Organisation.objects.create(name="Sunderland Only Care", kind="company")
+    wigan_provider = services.add_provider(
+        actor, wigan, org, services_summary="Home care", since=date(2020, 1, 1)
+    )
+    sunderland_provider = services.add_provider(
+        actor, sunderland, other, services_summary="x", since=date(2020, 1, 1)
+    )
+    officer = make_user(Role.COMMISSIONER, wigan)
+    sunderland_officer = make_user(Role.COMMISSIONER, sunderland)
+    own_token, own_text = services.create_api_token(Actor(user=officer), "walker")
+    other_token, _ = services.create_api_token(Actor(user=sunderland_officer), "theirs")
+    ward = lambda council: (
+        Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
+    )
+    return {
+        "officer": officer,
+        "token": own_text,
+        "own": {
+            "council_slug": wigan.slug,
+            "provider_id": wigan_provider.pk,
+            "code": ward(wigan).gss_code,
+            "token_id": own_token.pk,
+            "organisation_id": org.pk,
+            "postcode": "WN11AA",
+        },
+        "theirs": {
+            "council_slug": sunderland.slug,
+            "provider_id": sunderland_provider.pk,
+            "code": ward(sunderland).gss_code,
+            "token_id": other_token.pk,
+            "organisation_id": other.pk,
+            "postcode": "SR11AA",
+        },
+    }
+
+
+def test_every_page_requires_sign_in_or_is_public(client, world) -> None:
+    checked = 0
+    for name, pattern in page_patterns():
+        names = kwargs_of(pattern)
+        unknown = set(names) - set(world["own"])
+        assert not unknown, f"{name}: add a sample value for {unknown} to this test"
+        url = reverse(name, kwargs={k: world["own"][k] for k in names})
+        public = getattr(pattern.callback, "civichub_public", False)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if public:
+                assert response.status_code < 500, f"{method.upper()} {url}"
+                assert "/sign-in/?next=" not in response.get("Location", ""), f"{url} is marked public"
+            elif response.status_code != 405:
+                assert response.status_code == 302, f"{method.upper()} {url} gave {response.status_code}"
+                assert response["Location"].startswith("/sign-in/?next="), f"{url} let an anonymous user in"
+            checked += 1
+    assert checked > 30
+
+
+def test_no_page_shows_another_councils_objects(client_as, world) -> None:
+    client = client_as(world["officer"])
+    tried = 0
+    for name, pattern in page_patterns():
+        names = kwargs_of(pattern)
+        if not names or names == ["organisation_id"] or names == ["postcode"] or names == ["code"]:
+            continue  # public open data, the same for everyone
+        # 1. Another council in the URL.  2. Our council in the URL, another council's object ids.
+        attempts = [{k: world["theirs"][k] for k in names}]
+        if "council_slug" in names and len(names) > 1:
+            attempts.append(
+                {k: world["own"][k] if k == "council_slug" else world["theirs"][k] for k in names}
+            )
+        for kwargs in attempts:
+            url = reverse(name, kwargs=kwargs)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                assert status in (403, 404, 405), f"{method.upper()} {url} gave {status} to a Wigan officer"
+                tried += 1
+    assert tried >= 20
+    # The same officer does reach its own council's objects.
+    own = world["own"]
+    assert (
+        client.get(
+            reverse("core:provider", kwargs={k: own[k] for k in ("council_slug", "provider_id")})
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            reverse("places:council-ward", kwargs={k: own[k] for k in ("council_slug", "code")})
+        ).status_code
+        == 200
+    )
+
+
+def api_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method, path, operation
+
+
+def _fill(path: str, values: dict[str, Any]) -> str:
+    names = re.findall(r"{(\w+)}", path)
+    unknown = set(names) - set(values)
+    assert not unknown, f"{path}: add a sample value for {unknown} to this test"
+    return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
+
+
+def test_every_api_route_requires_a_token_or_is_public(client, world) -> None:
+    public = set()
+    for method, path, operation in api_operations():
+        response = client.generic(method.upper(), _fill(path, world["own"]) + "?purpose=audit+review")
+        if not operation.get("security"):
+            public.add((method, path))
+            assert response.status_code < 500
+        else:
+            assert response.status_code == 401, (
+                f"{method.upper()} {path} gave {response.status_code} anonymously"
+            )
+    assert public == PUBLIC_API
+
+
+def test_no_api_route_shows_another_councils_objects(client, world) -> None:
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {world['token']}"}
+    tried = 0
+    for method, path, operation in api_operations():
+        if not operation.get("security") or "{" not in path:
+            continue
+        names = re.findall(r"{(\w+)}", path)
+        attempts = [world["theirs"]]
+        if "council_slug" in names and len(names) > 1:
+            attempts.append({**world["theirs"], "council_slug": world["own"]["council_slug"]})
+        for values in attempts:
+            url = _fill(path, values) + "?purpose=audit+review"
+            status = client.generic(method.upper(), url, **auth).status_code
+            assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"
+            tried += 1
+    assert tried >= 5
+    # Nothing of Sunderland's was changed by the attempts.
+    assert (
+        ApiToken.objects.filter(user__username__contains="commissioner", revoked_at__isnull=False).count()
+        == 0
+    )
+    assert CouncilProvider.objects.for_council(world["officer"].memberships.get().council).count() == 1
