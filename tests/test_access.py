@@ -64,9 +64,10 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
     sunderland_officer = make_user(Role.COMMISSIONER, sunderland)
     own_token, own_text = services.create_api_token(Actor(user=officer), "walker")
     other_token, _ = services.create_api_token(Actor(user=sunderland_officer), "theirs")
-    ward = lambda council: (
-        Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
-    )
+
+    def ward(council):
+        return Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
+
     return {
         "officer": officer,
         "token": own_text,

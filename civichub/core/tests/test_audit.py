@@ -71,8 +71,9 @@ def test_inserting_a_row_is_caught(chain) -> None:
     last = chain[-1]
     # A forger with write access to the table but not the key: a plausible row at the end of the chain.
     _sql(
-        "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, council_id, action, object_type, object_id,"
-        " purpose, data, prev_hash, hash) VALUES (%s, %s, 'x', 'x', '', 'test.event', '', '', '', '{}', %s, %s)",
+        "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, council_id, action, object_type,"
+        " object_id, purpose, data, prev_hash, hash)"
+        " VALUES (%s, %s, 'x', 'x', '', 'test.event', '', '', '', '{}', %s, %s)",
         [last.seq + 1, last.at, last.hash, "a" * 64],
     )
     _sql("UPDATE core_audithead SET seq = seq + 1, hash = %s", ["a" * 64])
