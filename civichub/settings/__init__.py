@@ -114,7 +114,8 @@ STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
-    VAR_DIR / "assets",
+    # Compiled by `npm run build` (make assets) from civichub/assets/.
+    BASE_DIR / "build" / "assets",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

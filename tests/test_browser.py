@@ -1,0 +1,161 @@
+"""In a real browser (Debian's Chromium, driven by Playwright) against a real server (gunicorn on the
+demo data): a commissioner signs in and sees the council's wards, and the main pages pass axe-core's
+WCAG 2.2 AA checks with no serious or critical violations."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The platform as `make demo` runs it, on its own SQLite file and a free port."""
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "civichub.settings",
+        "CIVICHUB_VAR_DIR": str(var),
+        "CIVICHUB_DATABASE_URL": f"sqlite:///{var / 'browser.sqlite3'}",
+    }
+    env.pop("CIVICHUB_DEBUG", None)
+    cli = [sys.executable, "-m", "civichub.cli"]
+    for args in (["migrate", "-v0"], ["demo", "--no-progress"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([*cli, *args], env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "civichub.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run scripts/system-deps")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, server: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill("civichub-demo")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_commissioner_signs_in_and_sees_the_councils_wards(page, server) -> None:
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Wigan"
+    wards = page.get_by_test_id("wards")
+    assert wards.locator("tbody tr").count() == 23
+    first_ward = wards.locator("tbody tr th a").first
+    name = first_ward.inner_text()
+    first_ward.click()
+    assert page.get_by_role("heading", level=1).inner_text() == name
+    assert page.locator("table tbody tr").count() > 0
+
+
+def test_a_wrong_password_shows_the_error_summary_and_focuses_it(page, server) -> None:
+    page.goto(f"{server}/sign-in/")
+    page.get_by_label("Username").fill("wigan.commissioner")
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "There is a problem" in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+
+
+def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> None:
+    public = [
+        "/",
+        "/sign-in/",
+        "/places/",
+        "/places/?postcode=nonsense",
+        "/places/postcodes/WN11AA/",
+        "/places/lsoas/E01006369/",
+        "/organisations/",
+    ]
+    signed_in = [
+        "/c/wigan/",
+        "/c/wigan/lsoas/",
+        "/c/wigan/providers/",
+        "/c/wigan/people-with-access/",
+        "/account/api-tokens/",
+    ]
+    problems = {}
+    for path in public:
+        page.goto(server + path)
+        problems[path] = _axe_violations(page)
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    for path in signed_in:
+        page.goto(server + path)
+        problems[path] = _axe_violations(page)
+    assert {p: v for p, v in problems.items() if v} == {}
