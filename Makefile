@@ -37,8 +37,8 @@ demo: setup
 	$(RUN) gunicorn civichub.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 lint: setup
-	$(RUN) ruff check civichub tests benchmarks
-	$(RUN) ruff format --check civichub tests benchmarks
+	$(RUN) ruff check civichub tests benchmarks conftest.py
+	$(RUN) ruff format --check civichub tests benchmarks conftest.py
 	$(RUN) mypy civichub
 	$(RUN) civichub makemigrations --check --dry-run --verbosity 0
 	CIVICHUB_SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" \
