@@ -99,7 +99,7 @@ def test_reading_people_with_access_needs_a_purpose_and_is_audited(client_as, of
     before = AuditEntry.objects.filter(action="core.people_with_access.read").count()
     people = client.get("/api/v1/c/wigan/people-with-access", {"purpose": "Quarterly access review"}).json()
     assert [p["username"] for p in people] == [officer.username]
-    entry = AuditEntry.objects.filter(action="core.people_with_access.read").order_by("-seq").first()
+    entry = AuditEntry.objects.filter(action="core.people_with_access.read").order_by("-seq")[0]
     assert AuditEntry.objects.filter(action="core.people_with_access.read").count() == before + 1
     assert (entry.actor_id, entry.council_id, entry.purpose) == (
         str(officer.pk),

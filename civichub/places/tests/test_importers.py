@@ -38,11 +38,13 @@ def test_the_real_files_are_loaded_in_full(db) -> None:
     assert 1 <= wigan_lsoa.imd_decile <= 10 and wigan_lsoa.population > 0
     # Wigan's 200 LSOAs: 160 have postcodes in WN and so a best-fit ward; the rest lie in the M, WA and BL
     # postcode areas, which the shared data does not hold (likewise Sunderland's NE and DH postcodes).
-    assert Lsoa.objects.filter(local_authority_id="E08000010").count() == 200
-    assert Lsoa.objects.filter(local_authority_id="E08000010", best_fit_ward__isnull=False).count() == 160
-    assert Ward.objects.filter(local_authority_id="E08000010").count() == 23
+    assert Lsoa.objects.filter(local_authority__gss_code="E08000010").count() == 200
+    assert (
+        Lsoa.objects.filter(local_authority__gss_code="E08000010", best_fit_ward__isnull=False).count() == 160
+    )
+    assert Ward.objects.filter(local_authority__gss_code="E08000010").count() == 23
     assert not Lsoa.objects.filter(
-        best_fit_ward__local_authority_id="E08000024", local_authority_id="E08000010"
+        best_fit_ward__local_authority__gss_code="E08000024", local_authority__gss_code="E08000010"
     )
 
 
