@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "civichub.core"
     label = "core"
     verbose_name = "Core: councils, organisations, people with access, audit"
+
+    def ready(self) -> None:
+        from civichub.core import signals  # noqa: F401 - connects the sign-in audit receivers

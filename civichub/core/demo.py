@@ -153,12 +153,13 @@ def _demo_user(
     actor: Actor, fake: Faker, username: str, role: Role, council: Council | None, **membership: object
 ) -> DemoUser:
     first, last = fake.first_name(), fake.last_name()
-    user, created = User.objects.get_or_create(
+    user = User.objects.filter(username=username).first() or services.register_user(
+        actor,
         username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        first_name=first,
+        last_name=last,
+        email=f"{username}@example.org",
+        password=DEMO_PASSWORD,
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
     services.grant_membership(actor, user, role, council, **membership)  # type: ignore[arg-type]
     return DemoUser(username, role.label, council.short_name if council else "whole platform")

@@ -143,6 +143,19 @@ def grant_membership(
     return membership
 
 
+@transaction.atomic
+def register_user(
+    actor: Actor, *, username: str, first_name: str, last_name: str, email: str, password: str
+) -> User:
+    """Create a person's account (the password is hashed by Django, never stored)."""
+    policy.require(actor, "platform.manage")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    user.save()
+    audit.record(actor, "core.user.registered", obj=user, data={"username": username})
+    return user
+
+
 # --- API tokens ------------------------------------------------------------------------------
 
 TOKEN_PREFIX = "chub"  # noqa: S105 - a label, not a secret

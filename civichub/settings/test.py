@@ -10,3 +10,7 @@ from civichub.settings import STORAGES
 # Hashing strength is Django's business, not ours to test; MD5 keeps sign-in fixtures fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# Tests do not run collectstatic: WhiteNoise serves from the finders instead of STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -116,3 +116,13 @@ def test_postcode_finder_explains_bad_input(db, client) -> None:
         assert response.status_code == 400 and message in response.content.decode()
     page = client.get("/places/postcodes/WN11AA/").content.decode()
     assert "Wigan" in page and "E01006369" in page and "Decile" in page
+
+
+def test_sign_ins_and_failed_attempts_are_audited(db, make_user, wigan) -> None:
+    user = make_user(Role.CASEWORKER, wigan)
+    client = Client()
+    client.post("/sign-in/", {"username": user.username, "password": "wrong"})
+    client.post("/sign-in/", {"username": user.username, "password": "a-long-test-password"})
+    failed = AuditEntry.objects.filter(action="core.user.sign_in_failed").order_by("-seq")[0]
+    assert failed.data == {"username": user.username}
+    assert AuditEntry.objects.filter(action="core.user.signed_in", actor_id=str(user.pk)).count() == 1
