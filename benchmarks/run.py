@@ -14,7 +14,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from civichub.serving import gunicorn
 
 DURATION_S = float(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -59,32 +60,8 @@ def main() -> None:
         text=True,
     ).stdout.split()
     postcodes = [p for p in postcodes if re.fullmatch(r"[A-Z0-9]{5,7}", p)]  # drop the shell's own chatter
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "civichub.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port)
-        _load(port, postcodes)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    with gunicorn(env) as url:
+        _load(int(url.rsplit(":", 1)[1]), postcodes)
 
 
 def _load(port: int, postcodes: list[str]) -> None:
