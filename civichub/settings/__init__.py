@@ -72,7 +72,13 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'civichub.sqlite3'}"
 if "CIVICHUB_DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": dj_database_url.parse(os.environ.get("CIVICHUB_DATABASE_URL", _default_db))}
+# Keep server connections open between requests: a new PostgreSQL connection per request costs more
+# than the query it serves.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("CIVICHUB_DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at the start
     # of a transaction so two writers queue instead of failing with "database is locked".
