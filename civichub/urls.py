@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("civichub.core.urls")),
     path("", include("civichub.places.urls")),
+    path("", include("civichub.integration.urls")),
 ]

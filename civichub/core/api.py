@@ -26,6 +26,13 @@ def actor_for(request: HttpRequest, council_slug: str | None = None, permission:
     return actor
 
 
+def council_actor(request: HttpRequest, council_slug: str, permission: str) -> tuple[Actor, Council]:
+    """The council named in the path and the caller acting for it, once the policy allows `permission`."""
+    actor = actor_for(request, council_slug, permission)
+    assert actor.council is not None
+    return actor, actor.council
+
+
 class IdentifierOut(Schema):
     scheme: str
     identifier: str

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core: councils, organisations, people with access, audit"
 
     def ready(self) -> None:
-        from civichub.core import signals  # noqa: F401 - connects the sign-in audit receivers
+        from civichub.core import events, signals  # noqa: F401 - registers event types, connects receivers

@@ -25,6 +25,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "council.areas.view": OFFICERS | {Role.COUNCILLOR},
     "council.providers.view": OFFICERS | {Role.COUNCILLOR},
     "council.people_with_access.view": frozenset({Role.COMMISSIONER, Role.RECORDS_MANAGER}),
+    "integration.events.view": OFFICERS | {Role.PROVIDER_STAFF},
+    "integration.webhooks.manage": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
+    "integration.imports.run": frozenset({Role.COMMISSIONER}),
     "platform.manage": frozenset(),
 }
 

@@ -22,6 +22,7 @@ from civichub.core.models import (
     Role,
     User,
 )
+from civichub.integration.services import publish
 
 # The org-id.guide register for each nation's local authorities (their three-letter codes).
 REGISTER_SCHEME_BY_NATION = {
@@ -77,6 +78,12 @@ def add_council(actor: Actor, gss_code: str) -> Council:
         nation=authority.nation,
     )
     audit.record(actor, "core.council.added", obj=council, council=council, data={"gss_code": gss_code})
+    publish(
+        "core.council.added",
+        council=council,
+        subject=council,
+        data={"council_id": str(council.pk), "gss_code": gss_code, "name": council.name},
+    )
     return council
 
 
@@ -100,6 +107,17 @@ def register_organisation(
     for scheme, identifier in identifiers.items():
         OrganisationIdentifier.objects.create(organisation=organisation, scheme=scheme, identifier=identifier)
     audit.record(actor, "core.organisation.registered", obj=organisation, data={"identifiers": identifiers})
+    publish(
+        "core.organisation.registered",
+        council=None,
+        subject=organisation,
+        data={
+            "organisation_id": str(organisation.pk),
+            "name": name,
+            "kind": kind,
+            "identifiers": [f"{s}-{i}" for s, i in identifiers.items()],
+        },
+    )
     return organisation
 
 
@@ -115,6 +133,17 @@ def add_provider(
     )
     if created:
         audit.record(actor, "core.provider.added", obj=entry, council=council)
+        publish(
+            "core.provider.added",
+            council=council,
+            subject=entry,
+            data={
+                "provider_id": str(entry.pk),
+                "organisation_id": str(organisation.pk),
+                "organisation_name": organisation.name,
+                "since": since.isoformat(),
+            },
+        )
     return entry
 
 
@@ -140,6 +169,13 @@ def grant_membership(
             council=council,
             data={"user": str(user.pk), "role": role.value},
         )
+        if council is not None:
+            publish(
+                "core.membership.granted",
+                council=council,
+                subject=membership,
+                data={"membership_id": str(membership.pk), "user_id": str(user.pk), "role": role.value},
+            )
     return membership
 
 

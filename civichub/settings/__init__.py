@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "civichub.core",
     "civichub.places",
+    "civichub.integration",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,13 @@ STORAGES = {
 # Uploads (importers) are read in memory only up to this size; larger files are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background work goes through the django-tasks API (Django 6's django.tasks), stored in the database
+# and run by `civichub worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}}
+
+# Webhooks may only be sent to public addresses; tests and local receivers can allow loopback.
+CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK = env_flag("CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

@@ -14,3 +14,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Tests do not run collectstatic: WhiteNoise serves from the finders instead of STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The tests' webhook receivers listen on 127.0.0.1.
+CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK = True

@@ -1,0 +1,204 @@
+"""Integration API: the event catalogue, a council's events (cursor-paged), and webhook endpoints with
+their deliveries, redelivery and secret rotation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from civichub.core.api import ErrorOut, council_actor
+from civichub.integration import selectors, services
+from civichub.integration.catalogue import CATALOGUE
+from civichub.integration.models import WebhookDelivery, WebhookEndpoint
+
+router = Router(tags=["integration"])
+MAX_PAGE = 500
+
+
+class EventTypeOut(Schema):
+    name: str
+    version: int
+    description: str
+    subject: str
+    data_schema: dict[str, Any]
+
+
+@router.get(
+    "/event-types", response=list[EventTypeOut], auth=None, summary="The catalogue of domain event types"
+)
+def event_types(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": t.name,
+            "version": t.version,
+            "description": t.description,
+            "subject": t.subject,
+            "data_schema": t.schema,
+        }
+        for t in sorted(CATALOGUE.values(), key=lambda t: t.name)
+    ]
+
+
+class EventOut(Schema):
+    id: UUID
+    seq: int
+    type: str
+    version: int
+    subject_type: str
+    subject_id: str
+    occurred_at: datetime
+    data: dict[str, Any]
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: int | None = Field(..., description="Pass as ?after= to get the next page; null at the end")
+
+
+class EventFilter(Schema):
+    after: int = Field(0, ge=0, description="Cursor: the seq of the last event already seen")
+    type: list[str] = Field(default_factory=list, description="Only these event types")
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = Field(100, ge=1, le=MAX_PAGE)
+
+
+@router.get("/c/{council_slug}/events", response=EventPage, summary="A council's domain events, oldest first")
+def list_events(request: HttpRequest, council_slug: str, filters: Query[EventFilter]) -> dict[str, Any]:
+    unknown = sorted(set(filters.type) - set(CATALOGUE))
+    if unknown:
+        raise HttpError(400, f"Unknown event type(s): {', '.join(unknown)}; see /api/v1/event-types")
+    actor, council = council_actor(request, council_slug, "integration.events.view")
+    items = selectors.events(
+        actor,
+        council,
+        after=filters.after,
+        types=filters.type,
+        since=filters.since,
+        until=filters.until,
+        limit=filters.limit + 1,
+    )
+    more = len(items) > filters.limit
+    items = items[: filters.limit]
+    return {"items": items, "next_cursor": items[-1].seq if more else None}
+
+
+class EndpointIn(Schema):
+    url: str = Field(..., max_length=500, examples=["https://provider.example.org/civichub/webhooks"])
+    event_types: list[str] = Field(default_factory=list, description="Empty for every event type")
+    description: str = Field("", max_length=200)
+
+
+class EndpointOut(Schema):
+    id: UUID
+    url: str
+    description: str
+    event_types: list[str]
+    is_active: bool
+    disabled_reason: str
+    organisation_id: UUID | None
+    created_at: datetime
+
+
+class EndpointWithSecretOut(EndpointOut):
+    secret: str = Field(..., description="The whsec_ signing secret: verify every delivery with it")
+
+
+@router.get("/c/{council_slug}/webhooks", response=list[EndpointOut], summary="Webhook endpoints you manage")
+def list_endpoints(request: HttpRequest, council_slug: str) -> list[WebhookEndpoint]:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    return list(selectors.endpoints(actor, council))
+
+
+@router.post(
+    "/c/{council_slug}/webhooks",
+    response={201: EndpointWithSecretOut, 400: ErrorOut},
+    summary="Register a webhook endpoint",
+)
+def create_endpoint(request: HttpRequest, council_slug: str, payload: EndpointIn) -> tuple[int, Any]:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    try:
+        endpoint = services.register_endpoint(
+            actor,
+            council,
+            url=payload.url,
+            event_types=payload.event_types,
+            description=payload.description,
+            organisation=selectors.acting_organisation(actor, council),
+        )
+    except services.EndpointNotSaved as exc:
+        return 400, {"detail": f"{exc.field}: {exc}"}
+    return 201, endpoint
+
+
+@router.get(
+    "/c/{council_slug}/webhooks/{endpoint_id}", response=EndpointWithSecretOut, summary="One endpoint"
+)
+def get_endpoint(request: HttpRequest, council_slug: str, endpoint_id: UUID) -> WebhookEndpoint:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    return selectors.endpoint(actor, council, endpoint_id)
+
+
+@router.post(
+    "/c/{council_slug}/webhooks/{endpoint_id}/rotate-secret",
+    response=EndpointWithSecretOut,
+    summary="Rotate the signing secret (the old one also signs for 24 hours)",
+)
+def rotate_secret(request: HttpRequest, council_slug: str, endpoint_id: UUID) -> WebhookEndpoint:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    return services.rotate_secret(actor, selectors.endpoint(actor, council, endpoint_id))
+
+
+class DeliveryOut(Schema):
+    id: UUID
+    event_id: UUID
+    event_type: str
+    webhook_id: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str
+    delivered_at: datetime | None
+
+    @staticmethod
+    def resolve_event_id(obj: WebhookDelivery) -> UUID:
+        return obj.event.id
+
+    @staticmethod
+    def resolve_event_type(obj: WebhookDelivery) -> str:
+        return obj.event.type
+
+    @staticmethod
+    def resolve_webhook_id(obj: WebhookDelivery) -> str:
+        return obj.event.webhook_id
+
+
+@router.get(
+    "/c/{council_slug}/webhooks/{endpoint_id}/deliveries",
+    response=list[DeliveryOut],
+    summary="An endpoint's deliveries, newest first",
+)
+def list_deliveries(
+    request: HttpRequest, council_slug: str, endpoint_id: UUID, limit: int = Query(50, ge=1, le=MAX_PAGE)
+) -> list[WebhookDelivery]:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    return list(selectors.deliveries(selectors.endpoint(actor, council, endpoint_id))[:limit])
+
+
+@router.post(
+    "/c/{council_slug}/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    response=DeliveryOut,
+    summary="Send a delivery again now",
+)
+def redeliver(
+    request: HttpRequest, council_slug: str, endpoint_id: UUID, delivery_id: UUID
+) -> WebhookDelivery:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    endpoint = selectors.endpoint(actor, council, endpoint_id)
+    return services.redeliver(actor, selectors.delivery(endpoint, delivery_id))

@@ -1,0 +1,81 @@
+"""A webhook receiver for tests and benchmarks: verifies every delivery's signature and records its
+webhook-id, the way a careful consumer would. It can be told to answer slowly, fail, or hang up."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from civichub.integration import signing
+
+
+class Receiver:
+    def __init__(self, secret: str = "", *, status: int = 200, delay_s: float = 0.0, reset: bool = False):
+        self.secrets = [secret] if secret else []
+        self.status, self.delay_s, self.reset = status, delay_s, reset
+        self.ids: Counter[str] = Counter()
+        self.bodies: list[dict[str, Any]] = []
+        self.bad_signatures = 0
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                if receiver.reset:
+                    self.connection.close()  # hang up without an answer
+                    return
+                if receiver.delay_s:
+                    time.sleep(receiver.delay_s)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                valid = any(_valid(s, headers, body) for s in receiver.secrets) if receiver.secrets else True
+                with receiver.changed:
+                    if valid:
+                        receiver.ids[headers.get("webhook-id", "")] += 1
+                        receiver.bodies.append(json.loads(body))
+                    else:
+                        receiver.bad_signatures += 1
+                    receiver.changed.notify_all()
+                self.send_response(receiver.status if valid else 401)
+                self.end_headers()
+                self.wfile.write(b"ok" if valid else b"bad signature")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, distinct: int, timeout_s: float) -> bool:
+        """Block until `distinct` different webhook-ids have arrived (or the timeout passes)."""
+        deadline = time.monotonic() + timeout_s
+        with self.changed:
+            while len(self.ids) < distinct:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(left)
+        return True
+
+
+def _valid(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    try:
+        signing.verify(secret, headers, body)
+    except signing.InvalidSignature:
+        return False
+    return True

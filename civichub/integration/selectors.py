@@ -1,0 +1,86 @@
+"""Integration selectors: a council's events (cursor-paged), its webhook endpoints, deliveries, attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from civichub.core import policy
+from civichub.core.actors import Actor
+from civichub.core.models import Council, Membership, Organisation, Role
+from civichub.integration.models import DeliveryAttempt, DomainEvent, WebhookDelivery, WebhookEndpoint
+
+
+def events(
+    actor: Actor,
+    council: Council,
+    *,
+    after: int = 0,
+    types: list[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+) -> list[DomainEvent]:
+    """A council's events in order, after the cursor `after` (an event's seq)."""
+    policy.require(actor, "integration.events.view", council)
+    queryset = DomainEvent.objects.filter(council=council, seq__gt=after)
+    if types:
+        queryset = queryset.filter(type__in=types)
+    if since:
+        queryset = queryset.filter(occurred_at__gte=since)
+    if until:
+        queryset = queryset.filter(occurred_at__lt=until)
+    return list(queryset.order_by("seq")[:limit])
+
+
+def acting_organisation(actor: Actor, council: Council) -> Organisation | None:
+    """For provider staff (who are not also officers), the organisation whose endpoints they manage."""
+    roles = policy.roles_in(actor.user, council) if actor.user else set()
+    if roles & (policy.OFFICERS | {Role.PLATFORM_ADMIN}):
+        return None
+    membership = Membership.objects.filter(user=actor.user, council=council, role=Role.PROVIDER_STAFF).first()
+    return membership.organisation if membership else None
+
+
+def endpoints(actor: Actor, council: Council) -> QuerySet[WebhookEndpoint]:
+    """The endpoints the actor may manage: all of the council's for officers, their own for providers."""
+    policy.require(actor, "integration.webhooks.manage", council)
+    queryset = WebhookEndpoint.objects.for_council(council).select_related("organisation")
+    organisation = acting_organisation(actor, council)
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    return queryset.order_by("url")
+
+
+def endpoint(actor: Actor, council: Council, endpoint_id: UUID | str) -> WebhookEndpoint:
+    found = endpoints(actor, council).filter(pk=endpoint_id).first()
+    if found is None:
+        raise Http404("This council has no webhook endpoint with that id that you manage")
+    return found
+
+
+def deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    return (
+        WebhookDelivery.objects.for_council(endpoint.council)
+        .filter(endpoint=endpoint)
+        .select_related("event")
+        .order_by("-created_at")
+    )
+
+
+def delivery(endpoint: WebhookEndpoint, delivery_id: UUID | str) -> WebhookDelivery:
+    found = deliveries(endpoint).filter(pk=delivery_id).first()
+    if found is None:
+        raise Http404("This endpoint has no delivery with that id")
+    return found
+
+
+def attempts(delivery: WebhookDelivery) -> QuerySet[DeliveryAttempt]:
+    return (
+        DeliveryAttempt.objects.for_council(delivery.council)
+        .filter(delivery=delivery)
+        .order_by("-attempted_at")
+    )

@@ -1,0 +1,139 @@
+"""Integration pages: the event catalogue, a council's events, and webhook endpoints with their logs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from civichub.core.access import actor_of, council_page, public
+from civichub.core.models import Council
+from civichub.integration import selectors, services
+from civichub.integration.catalogue import CATALOGUE
+from civichub.integration.forms import EndpointForm
+
+PAGE = 50
+
+
+@public
+def event_types(request: HttpRequest) -> HttpResponse:
+    types = sorted(CATALOGUE.values(), key=lambda t: t.name)
+    return render(request, "integration/event_types.html", {"title": "Event catalogue", "types": types})
+
+
+@council_page("integration.events.view")
+def events(request: HttpRequest, council: Council) -> HttpResponse:
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        after = 0
+    items = selectors.events(actor_of(request), council, after=after, limit=PAGE + 1)
+    return render(
+        request,
+        "integration/events.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Events",
+            "events": items[:PAGE],
+            "next_cursor": items[PAGE - 1].seq if len(items) > PAGE else None,
+        },
+    )
+
+
+@council_page("integration.webhooks.manage")
+def webhooks(request: HttpRequest, council: Council) -> HttpResponse:
+    actor = actor_of(request)
+    form = EndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint = services.register_endpoint(
+                actor,
+                council,
+                url=form.cleaned_data["url"],
+                event_types=form.cleaned_data["event_types"],
+                description=form.cleaned_data["description"],
+                organisation=selectors.acting_organisation(actor, council),
+            )
+        except services.EndpointNotSaved as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, "Webhook endpoint registered: copy its signing secret below")
+            return redirect("integration:webhook", council_slug=council.slug, endpoint_id=endpoint.pk)
+    return render(
+        request,
+        "integration/webhooks.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Webhooks",
+            "form": form,
+            "endpoints": selectors.endpoints(actor, council),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@council_page("integration.webhooks.manage")
+def webhook(request: HttpRequest, council: Council, endpoint_id: str) -> HttpResponse:
+    endpoint = selectors.endpoint(actor_of(request), council, endpoint_id)
+    page = Paginator(selectors.deliveries(endpoint), PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "integration/webhook.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": endpoint.url,
+            "endpoint": endpoint,
+            "page": page,
+        },
+    )
+
+
+@require_POST
+@council_page("integration.webhooks.manage")
+def webhook_action(request: HttpRequest, council: Council, endpoint_id: str, action: str) -> HttpResponse:
+    actor = actor_of(request)
+    endpoint = selectors.endpoint(actor, council, endpoint_id)
+    if action == "rotate-secret":
+        services.rotate_secret(actor, endpoint)
+        messages.success(request, "New secret made. The old one also signs deliveries for the next 24 hours.")
+    elif action in ("enable", "disable"):
+        services.set_active(actor, endpoint, action == "enable")
+        messages.success(request, f"Endpoint {'switched on' if action == 'enable' else 'switched off'}")
+    else:
+        raise Http404("No such action")
+    return redirect("integration:webhook", council_slug=council.slug, endpoint_id=endpoint.pk)
+
+
+@council_page("integration.webhooks.manage")
+def delivery(request: HttpRequest, council: Council, endpoint_id: str, delivery_id: str) -> HttpResponse:
+    endpoint = selectors.endpoint(actor_of(request), council, endpoint_id)
+    found = selectors.delivery(endpoint, delivery_id)
+    return render(
+        request,
+        "integration/delivery.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Delivery",
+            "endpoint": endpoint,
+            "delivery": found,
+            "attempts": selectors.attempts(found),
+        },
+    )
+
+
+@require_POST
+@council_page("integration.webhooks.manage")
+def redeliver(request: HttpRequest, council: Council, endpoint_id: str, delivery_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    endpoint = selectors.endpoint(actor, council, endpoint_id)
+    services.redeliver(actor, selectors.delivery(endpoint, delivery_id))
+    messages.success(request, "The delivery will be sent again in a moment")
+    return redirect(
+        "integration:delivery", council_slug=council.slug, endpoint_id=endpoint.pk, delivery_id=delivery_id
+    )
