@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -15,6 +16,8 @@ from civichub.api import api
 from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
+from civichub.integration.models import WebhookDelivery
+from civichub.integration.services import publish, register_endpoint
 from civichub.places.models import Ward
 
 # Routes of the API that are open data by design. Anything else must refuse an anonymous caller.
@@ -26,6 +29,7 @@ PUBLIC_API = {
     ("get", "/api/v1/places/postcodes/{postcode}"),
     ("get", "/api/v1/places/lsoas/{code}"),
     ("get", "/api/v1/places/wards/{code}"),
+    ("get", "/api/v1/event-types"),
 }
 
 
@@ -65,6 +69,21 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
     own_token, own_text = services.create_api_token(Actor(user=officer), "walker")
     other_token, _ = services.create_api_token(Actor(user=sunderland_officer), "theirs")
 
+    def webhook(actor, council):
+        endpoint = register_endpoint(actor, council, url="http://127.0.0.1:9/hook", event_types=[])
+        event = publish(
+            "core.council.added",
+            council=council,
+            data={"council_id": str(council.pk), "gss_code": "x", "name": "x"},
+        )
+        delivery = WebhookDelivery.objects.create(
+            council=council, endpoint=endpoint, event=event, next_attempt_at=event.occurred_at
+        )
+        return endpoint.pk, delivery.pk
+
+    own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
+    their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
+
     def ward(council):
         return Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
 
@@ -78,6 +97,9 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "token_id": own_token.pk,
             "organisation_id": org.pk,
             "postcode": "WN11AA",
+            "endpoint_id": own_endpoint,
+            "delivery_id": own_delivery,
+            "action": "rotate-secret",
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -86,6 +108,9 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "token_id": other_token.pk,
             "organisation_id": other.pk,
             "postcode": "SR11AA",
+            "endpoint_id": their_endpoint,
+            "delivery_id": their_delivery,
+            "action": "rotate-secret",
         },
     }
 
@@ -186,7 +211,9 @@ def test_no_api_route_shows_another_councils_objects(client, world) -> None:
             attempts.append({**world["theirs"], "council_slug": world["own"]["council_slug"]})
         for values in attempts:
             url = _fill(path, values) + "?purpose=audit+review"
-            status = client.generic(method.upper(), url, **auth).status_code
+            # A valid body, so the request gets past validation to the tenant check.
+            body = json.dumps({"url": "http://127.0.0.1:9/hook", "event_types": [], "name": "x"})
+            status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"
             tried += 1
     assert tried >= 5
