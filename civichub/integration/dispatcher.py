@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -47,10 +48,13 @@ RETRY_SCHEDULE = [
     timedelta(hours=20),
     timedelta(hours=20),
 ]
-LEASE = timedelta(seconds=60)
+# How long a claimed delivery is held: longer than any attempt can take (the HTTP timeout), so only a
+# dispatcher that died lets it go.
+LEASE = timedelta(seconds=getattr(settings, "CIVICHUB_WEBHOOK_LEASE_SECONDS", 60))
 CONNECT_AND_READ_TIMEOUT_S = 10
-PER_ENDPOINT_IN_FLIGHT = 4
+PER_ENDPOINT_IN_FLIGHT = 16
 RESPONSE_KEPT_CHARS = 2000
+FAN_OUT_EVERY_S = 0.25
 
 
 _jitter = random.Random()
@@ -162,38 +166,42 @@ def claim(limit: int, busy: Counter[Any]) -> list[Job]:
     if limit <= 0:
         return []
     now = timezone.now()
+    full = [endpoint for endpoint, n in busy.items() if n >= PER_ENDPOINT_IN_FLIGHT]
     with transaction.atomic():
         due = (
             WebhookDelivery.unscoped.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .select_related("event", "endpoint")
+            .exclude(endpoint_id__in=full)
             .order_by("next_attempt_at")
         )
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
-        jobs, taken = [], Counter(busy)
-        for delivery in due[: limit * 4]:
-            if taken[delivery.endpoint_id] >= PER_ENDPOINT_IN_FLIGHT or not delivery.endpoint.is_active:
-                continue
-            taken[delivery.endpoint_id] += 1
-            jobs.append(
-                Job(
-                    delivery.pk,
-                    delivery.council_id,
-                    delivery.endpoint_id,
-                    delivery.endpoint.url,
-                    delivery.event.webhook_id,
-                    body_of(delivery.event),
-                    signing_secrets(delivery.endpoint),
-                    delivery.attempts,
-                )
+            due = due.select_for_update(skip_locked=True)
+        # Choose by id and endpoint first, so deliveries held back by an endpoint's limit cost nothing.
+        chosen, taken = [], Counter(busy)
+        for delivery_id, endpoint_id in due.values_list("pk", "endpoint_id")[: limit * 4]:
+            if taken[endpoint_id] < PER_ENDPOINT_IN_FLIGHT:
+                taken[endpoint_id] += 1
+                chosen.append(delivery_id)
+                if len(chosen) >= limit:
+                    break
+        if not chosen:
+            return []
+        WebhookDelivery.unscoped.filter(pk__in=chosen).update(lease_until=now + LEASE)
+        deliveries = WebhookDelivery.unscoped.filter(pk__in=chosen).select_related("event", "endpoint")
+        jobs = [
+            Job(
+                d.pk,
+                d.council_id,
+                d.endpoint_id,
+                d.endpoint.url,
+                d.event.webhook_id,
+                body_of(d.event),
+                signing_secrets(d.endpoint),
+                d.attempts,
             )
-            if len(jobs) >= limit:
-                break
-        if jobs:
-            WebhookDelivery.unscoped.filter(pk__in=[j.delivery_id for j in jobs]).update(
-                lease_until=now + LEASE
-            )
+            for d in deliveries
+            if d.endpoint.is_active
+        ]
     return jobs
 
 
@@ -270,9 +278,16 @@ def run(
     in_flight: dict[Future[Outcome], Job] = {}
     busy: Counter[Any] = Counter()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook") as pool:
+        last_fan_out = 0.0
         while not stop.is_set():
-            fanned = fan_out()
-            for job in claim(workers - len(in_flight), busy):
+            # Fan out a few times a second, not on every turn: it is a query even when there is nothing.
+            fanned = 0
+            if time.monotonic() - last_fan_out > FAN_OUT_EVERY_S or not in_flight:
+                fanned = fan_out()
+                last_fan_out = time.monotonic()
+            free = workers - len(in_flight)
+            # Claim in batches: a claim costs a query whether it takes one delivery or many.
+            for job in claim(free if free >= max(1, workers // 4) or not in_flight else 0, busy):
                 in_flight[pool.submit(send, job)] = job
                 busy[job.endpoint_id] += 1
             if not in_flight:

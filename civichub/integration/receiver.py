@@ -26,7 +26,10 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                length = int(self.headers.get("content-length", 0))
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    return  # the sender went away mid-request: nothing was delivered
                 if receiver.reset:
                     self.connection.close()  # hang up without an answer
                     return
@@ -41,9 +44,12 @@ class Receiver:
                     else:
                         receiver.bad_signatures += 1
                     receiver.changed.notify_all()
-                self.send_response(receiver.status if valid else 401)
-                self.end_headers()
-                self.wfile.write(b"ok" if valid else b"bad signature")
+                try:
+                    self.send_response(receiver.status if valid else 401)
+                    self.end_headers()
+                    self.wfile.write(b"ok" if valid else b"bad signature")
+                except OSError:
+                    pass  # the sender went away before reading the answer: it will send again
 
             def log_message(self, *args: Any) -> None:
                 pass

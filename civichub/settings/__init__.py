@@ -141,6 +141,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Webhooks may only be sent to public addresses; tests and local receivers can allow loopback.
 CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK = env_flag("CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK")
+# How long a dispatcher holds a delivery it claimed (after a crash, the wait before another sends it).
+CIVICHUB_WEBHOOK_LEASE_SECONDS = int(os.environ.get("CIVICHUB_WEBHOOK_LEASE_SECONDS", "60"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Deliver domain events to webhook endpoints until stopped (Ctrl-C or SIGTERM stop it cleanly)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--workers", type=int, default=16, help="HTTP requests in flight at once")
+        parser.add_argument("--workers", type=int, default=32, help="HTTP requests in flight at once")
         parser.add_argument("--until-idle", action="store_true", help="Stop when nothing is left to send")
 
     def handle(self, *args: Any, **options: Any) -> None:
