@@ -54,3 +54,5 @@ test: system-deps lint test-sqlite test-postgres
 
 bench: setup
 	$(RUN) python benchmarks/run.py
+	$(RUN) python benchmarks/webhooks.py --events 10000
+	$(RUN) python benchmarks/webhooks.py --events 10000 --kills

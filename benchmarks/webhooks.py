@@ -45,7 +45,9 @@ print(endpoint.secret)
 """
 
 
-def run(events: int, kills: bool, workers: int = 32, timeout_s: float = 600) -> dict[str, Any]:
+def run(
+    events: int, kills: bool, workers: int = 32, timeout_s: float = 600, receiver_delay_s: float = 0.0
+) -> dict[str, Any]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civichub.settings")
     os.environ["CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK"] = "1"
     django.setup()
@@ -57,7 +59,7 @@ def run(events: int, kills: bool, workers: int = 32, timeout_s: float = 600) -> 
     env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'webhooks.sqlite3'}")
     cli = [sys.executable, "-m", "civichub.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
-    with Receiver() as receiver:
+    with Receiver(delay_s=receiver_delay_s) as receiver:
         setup = [
             *cli,
             "shell",
