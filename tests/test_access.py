@@ -10,13 +10,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from civichub.api import api
 from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
-from civichub.integration.models import WebhookDelivery
+from civichub.integration.models import ImportRun, Job, WebhookDelivery
 from civichub.integration.services import publish, register_endpoint
 from civichub.places.models import Ward
 
@@ -81,6 +82,18 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
         )
         return endpoint.pk, delivery.pk
 
+    def import_run(council):
+        job = Job.objects.create(council=council, kind="import:providers")
+        return ImportRun.objects.create(
+            council=council,
+            job=job,
+            import_type="providers",
+            file_name="p.csv",
+            sha256="0",
+            size=1,
+            idempotency_key=str(job.pk),
+        ).pk
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -98,6 +111,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "organisation_id": org.pk,
             "postcode": "WN11AA",
             "endpoint_id": own_endpoint,
+            "run_id": import_run(wigan),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
         },
@@ -109,6 +123,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "organisation_id": other.pk,
             "postcode": "SR11AA",
             "endpoint_id": their_endpoint,
+            "run_id": import_run(sunderland),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
         },
@@ -212,8 +227,12 @@ def test_no_api_route_shows_another_councils_objects(client, world) -> None:
         for values in attempts:
             url = _fill(path, values) + "?purpose=audit+review"
             # A valid body, so the request gets past validation to the tenant check.
-            body = json.dumps({"url": "http://127.0.0.1:9/hook", "event_types": [], "name": "x"})
-            status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
+            if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                form = {"import_type": "providers", "file": SimpleUploadedFile("p.csv", b"name\n")}
+                status = client.post(url, form, **auth).status_code
+            else:
+                body = json.dumps({"url": "http://127.0.0.1:9/hook", "event_types": [], "name": "x"})
+                status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"
             tried += 1
     assert tried >= 5

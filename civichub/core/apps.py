@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core: councils, organisations, people with access, audit"
 
     def ready(self) -> None:
-        from civichub.core import events, signals  # noqa: F401 - registers event types, connects receivers
+        from civichub.core import events, imports, signals  # noqa: F401 - registers event and import types

@@ -1,6 +1,6 @@
 """Domain events published by the core context."""
 
-from civichub.integration.catalogue import INTEGER, STRING, UUID, EventType, register
+from civichub.integration.catalogue import STRING, UUID, EventType, register
 
 COUNCIL_ADDED = register(
     EventType(
@@ -47,14 +47,5 @@ MEMBERSHIP_GRANTED = register(
         "Someone was given a role in a council.",
         "core.membership",
         {"membership_id": UUID, "user_id": UUID, "role": STRING},
-    )
-)
-PROVIDERS_IMPORTED = register(
-    EventType(
-        "core.providers.imported",
-        1,
-        "A council imported a file of providers.",
-        "integration.importrun",
-        {"import_id": UUID, "created": INTEGER, "updated": INTEGER, "unchanged": INTEGER},
     )
 )

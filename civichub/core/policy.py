@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "council.view": frozenset(EVERY_COUNCIL_ROLE),
     "council.areas.view": OFFICERS | {Role.COUNCILLOR},
     "council.providers.view": OFFICERS | {Role.COUNCILLOR},
+    "council.providers.manage": frozenset({Role.COMMISSIONER}),
     "council.people_with_access.view": frozenset({Role.COMMISSIONER, Role.RECORDS_MANAGER}),
     "integration.events.view": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.webhooks.manage": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),

@@ -97,7 +97,11 @@ def register_organisation(
     website: str = "",
     postcode: str = "",
 ) -> Organisation:
-    """Add an organisation to the shared register, or return the one that already holds an identifier."""
+    """Add an organisation to the shared register, or return the one that already holds an identifier.
+
+    Anyone signed in may add to the shared register (a commissioner importing providers does); the
+    register holds public facts about organisations, and every addition is audited.
+    """
     identifiers = identifiers or {}
     for scheme, identifier in identifiers.items():
         existing = OrganisationIdentifier.objects.filter(scheme=scheme, identifier=identifier).first()
@@ -126,7 +130,7 @@ def add_provider(
     actor: Actor, council: Council, organisation: Organisation, *, services_summary: str, since: date
 ) -> CouncilProvider:
     """Put an organisation on a council's list of providers."""
-    policy.require(actor, "platform.manage", council)
+    policy.require(actor, "council.providers.manage", council)
     entry, created = CouncilProvider.objects.for_council(council).get_or_create(
         organisation=organisation,
         defaults={"council": council, "services_summary": services_summary, "since": since},

@@ -8,13 +8,15 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from civichub.core.api import ErrorOut, council_actor
 from civichub.integration import selectors, services
 from civichub.integration.catalogue import CATALOGUE
-from civichub.integration.models import WebhookDelivery, WebhookEndpoint
+from civichub.integration.imports import MAX_BYTES
+from civichub.integration.models import ImportRun, WebhookDelivery, WebhookEndpoint
 
 router = Router(tags=["integration"])
 MAX_PAGE = 500
@@ -202,3 +204,91 @@ def redeliver(
     actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
     endpoint = selectors.endpoint(actor, council, endpoint_id)
     return services.redeliver(actor, selectors.delivery(endpoint, delivery_id))
+
+
+class ImportErrorOut(Schema):
+    line: int | None
+    field: str | None
+    message: str
+
+
+class ImportOut(Schema):
+    id: UUID
+    import_type: str
+    file_name: str
+    sha256: str
+    size: int
+    idempotency_key: str
+    status: str
+    stage: str
+    done: int
+    total: int
+    message: str
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportErrorOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_status(obj: ImportRun) -> str:
+        return obj.job.status
+
+    @staticmethod
+    def resolve_stage(obj: ImportRun) -> str:
+        return obj.job.stage
+
+    @staticmethod
+    def resolve_done(obj: ImportRun) -> int:
+        return obj.job.done
+
+    @staticmethod
+    def resolve_total(obj: ImportRun) -> int:
+        return obj.job.total
+
+    @staticmethod
+    def resolve_message(obj: ImportRun) -> str:
+        return obj.job.message
+
+
+@router.post(
+    "/c/{council_slug}/imports",
+    response={202: ImportOut, 200: ImportOut, 400: ErrorOut},
+    summary="Upload a CSV file to import (202: queued; 200: this file or key was already imported)",
+)
+def start_import(
+    request: HttpRequest,
+    council_slug: str,
+    import_type: Form[str],
+    file: File[UploadedFile],
+    idempotency_key: Form[str] = "",
+) -> tuple[int, Any]:
+    actor, council = council_actor(request, council_slug, "integration.imports.run")
+    try:
+        run, is_new = services.start_import(
+            actor,
+            council,
+            import_type,
+            file_name=file.name or "upload.csv",
+            content=file.read(MAX_BYTES + 1),
+            idempotency_key=idempotency_key,
+        )
+    except services.ImportRefused as exc:
+        return 400, {"detail": str(exc)}
+    return (202 if is_new else 200), run
+
+
+@router.get(
+    "/c/{council_slug}/imports", response=list[ImportOut], summary="A council's imports, newest first"
+)
+def list_imports(
+    request: HttpRequest, council_slug: str, limit: int = Query(50, ge=1, le=MAX_PAGE)
+) -> list[ImportRun]:
+    actor, council = council_actor(request, council_slug, "integration.imports.run")
+    return list(selectors.imports(actor, council)[:limit])
+
+
+@router.get("/c/{council_slug}/imports/{run_id}", response=ImportOut, summary="One import, with its progress")
+def get_import(request: HttpRequest, council_slug: str, run_id: UUID) -> ImportRun:
+    actor, council = council_actor(request, council_slug, "integration.imports.run")
+    return selectors.import_run(actor, council, run_id)

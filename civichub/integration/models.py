@@ -113,3 +113,56 @@ class DeliveryAttempt(TenantScopedModel):
 
     class Meta(TenantScopedModel.Meta):
         ordering = ["-attempted_at"]
+
+
+class Job(TimestampedModel):
+    """A long piece of work run in the background, with the progress people see while it runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=60)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=100, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ImportRun(TenantScopedModel, TimestampedModel):
+    """One file import: who, when, which file (by hash), and what it changed or why it was refused."""
+
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="import_run")
+    import_type = models.CharField(max_length=60)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    idempotency_key = models.CharField(max_length=100)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{line, field, message}] when refused")
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "import_type", "idempotency_key"])]

@@ -11,7 +11,13 @@ from django.http import Http404
 from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Membership, Organisation, Role
-from civichub.integration.models import DeliveryAttempt, DomainEvent, WebhookDelivery, WebhookEndpoint
+from civichub.integration.models import (
+    DeliveryAttempt,
+    DomainEvent,
+    ImportRun,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 def events(
@@ -84,3 +90,19 @@ def attempts(delivery: WebhookDelivery) -> QuerySet[DeliveryAttempt]:
         .filter(delivery=delivery)
         .order_by("-attempted_at")
     )
+
+
+def imports(actor: Actor, council: Council) -> QuerySet[ImportRun]:
+    policy.require(actor, "integration.imports.run", council)
+    return (
+        ImportRun.objects.for_council(council)
+        .select_related("job", "job__requested_by")
+        .order_by("-created_at")
+    )
+
+
+def import_run(actor: Actor, council: Council, run_id: UUID | str) -> ImportRun:
+    found = imports(actor, council).filter(pk=run_id).first()
+    if found is None:
+        raise Http404("This council has no import with that id")
+    return found

@@ -5,6 +5,8 @@ from civichub.integration import views
 app_name = "integration"
 
 urlpatterns = [
+    path("c/<slug:council_slug>/imports/", views.imports, name="imports"),
+    path("c/<slug:council_slug>/imports/<uuid:run_id>/", views.import_run, name="import"),
     path("events/types/", views.event_types, name="event-types"),
     path("c/<slug:council_slug>/events/", views.events, name="events"),
     path("c/<slug:council_slug>/webhooks/", views.webhooks, name="webhooks"),

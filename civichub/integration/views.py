@@ -13,6 +13,7 @@ from civichub.core.models import Council
 from civichub.integration import selectors, services
 from civichub.integration.catalogue import CATALOGUE
 from civichub.integration.forms import EndpointForm
+from civichub.integration.imports import IMPORT_TYPES, MAX_BYTES
 
 PAGE = 50
 
@@ -136,4 +137,62 @@ def redeliver(request: HttpRequest, council: Council, endpoint_id: str, delivery
     messages.success(request, "The delivery will be sent again in a moment")
     return redirect(
         "integration:delivery", council_slug=council.slug, endpoint_id=endpoint.pk, delivery_id=delivery_id
+    )
+
+
+@council_page("integration.imports.run")
+def imports(request: HttpRequest, council: Council) -> HttpResponse:
+    actor = actor_of(request)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = ("file", "Choose a CSV file to import")
+        else:
+            try:
+                run, is_new = services.start_import(
+                    actor,
+                    council,
+                    request.POST.get("import_type", ""),
+                    file_name=upload.name or "upload.csv",
+                    content=upload.read(MAX_BYTES + 1),
+                )
+            except services.ImportRefused as exc:
+                error = ("file", str(exc))
+            else:
+                if not is_new:
+                    messages.success(
+                        request,
+                        f"This file was already imported on {run.created_at:%-d %B %Y}: nothing new was done",
+                    )
+                return redirect("integration:import", council_slug=council.slug, run_id=run.pk)
+    page = Paginator(selectors.imports(actor, council), PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "integration/imports.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Imports",
+            "page": page,
+            "error": error,
+            "types": sorted(IMPORT_TYPES.values(), key=lambda t: t.label),
+        },
+        status=400 if error else 200,
+    )
+
+
+@council_page("integration.imports.run")
+def import_run(request: HttpRequest, council: Council, run_id: str) -> HttpResponse:
+    run = selectors.import_run(actor_of(request), council, run_id)
+    return render(
+        request,
+        "integration/import.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": f"Import of {run.file_name}",
+            "run": run,
+            "kind": IMPORT_TYPES.get(run.import_type),
+        },
     )
