@@ -33,8 +33,8 @@ demo: setup
 	$(RUN) civichub migrate --verbosity 0
 	$(RUN) civichub demo
 	$(RUN) civichub collectstatic --noinput --verbosity 0
-	@echo "civichub is running at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(RUN) gunicorn civichub.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	@echo "civichub is running at http://127.0.0.1:$(PORT) with its worker and webhook dispatcher (Ctrl-C to stop)"
+	PORT=$(PORT) RUN="$(RUN)" scripts/serve
 
 lint: setup
 	$(RUN) ruff check civichub tests benchmarks conftest.py

@@ -109,6 +109,8 @@ def council(request: HttpRequest, council: Council) -> HttpResponse:
             "profile": places.area_profile(council.gss_code),
             "wards": places.wards_in(council.gss_code),
             "can_see_people": policy.allows(user_of(request), "council.people_with_access.view", council),
+            "can_manage_webhooks": policy.allows(user_of(request), "integration.webhooks.manage", council),
+            "can_import": policy.allows(user_of(request), "integration.imports.run", council),
         },
     )
 
