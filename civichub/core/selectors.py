@@ -5,9 +5,10 @@ Reads of personal data (who has access to a council) are audited here, with the 
 
 from __future__ import annotations
 
+from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from civichub.core import audit, policy
@@ -23,16 +24,27 @@ from civichub.core.models import (
     User,
 )
 
+M = TypeVar("M", bound=Model)
+
+
+def one_or_404(queryset: QuerySet[M], message: str, **lookup: object) -> M:
+    """The one row of `queryset` matching `lookup`, or a 404 saying `message`.
+
+    Selectors look objects up within what the caller may see (a council's rows, a user's tokens), so
+    an id from elsewhere is simply not found.
+    """
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404(message)
+    return found
+
 
 def councils() -> QuerySet[Council]:
     return Council.objects.select_related("organisation").order_by("short_name")
 
 
 def council_by_slug(slug: str) -> Council:
-    council = Council.objects.filter(slug=slug).first()
-    if council is None:
-        raise Http404("No council on this platform has that address")
-    return council
+    return one_or_404(Council.objects.all(), "No council on this platform has that address", slug=slug)
 
 
 def organisations(search: str = "", kind: str = "") -> QuerySet[Organisation]:
@@ -50,10 +62,7 @@ def organisations(search: str = "", kind: str = "") -> QuerySet[Organisation]:
 
 
 def organisation(organisation_id: UUID | str) -> Organisation:
-    found = organisations().filter(pk=organisation_id).first()
-    if found is None:
-        raise Http404("No organisation has that id")
-    return found
+    return one_or_404(organisations(), "No organisation has that id", pk=organisation_id)
 
 
 def councils_served_by(org: Organisation) -> list[Council]:
@@ -78,10 +87,9 @@ def council_providers(actor: Actor, council: Council) -> QuerySet[CouncilProvide
 
 
 def council_provider(actor: Actor, council: Council, provider_id: UUID | str) -> CouncilProvider:
-    entry = council_providers(actor, council).filter(pk=provider_id).first()
-    if entry is None:
-        raise Http404("This council has no provider with that id")
-    return entry
+    return one_or_404(
+        council_providers(actor, council), "This council has no provider with that id", pk=provider_id
+    )
 
 
 def people_with_access(actor: Actor, council: Council, purpose: str) -> list[Membership]:
@@ -109,10 +117,7 @@ def api_tokens(user: User) -> QuerySet[ApiToken]:
 
 
 def api_token(user: User, token_id: UUID | str) -> ApiToken:
-    token = api_tokens(user).filter(pk=token_id).first()
-    if token is None:
-        raise Http404("You have no token with that id")
-    return token
+    return one_or_404(api_tokens(user), "You have no token with that id", pk=token_id)
 
 
 # Where each role starts: the first matching membership decides, in this order.

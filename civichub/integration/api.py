@@ -158,27 +158,15 @@ def rotate_secret(request: HttpRequest, council_slug: str, endpoint_id: UUID) ->
 
 class DeliveryOut(Schema):
     id: UUID
-    event_id: UUID
-    event_type: str
-    webhook_id: str
+    event_id: UUID = Field(..., alias="event.id")
+    event_type: str = Field(..., alias="event.type")
+    webhook_id: str = Field(..., alias="event.webhook_id")
     status: str
     attempts: int
     next_attempt_at: datetime
     last_status_code: int | None
     last_error: str
     delivered_at: datetime | None
-
-    @staticmethod
-    def resolve_event_id(obj: WebhookDelivery) -> UUID:
-        return obj.event.id
-
-    @staticmethod
-    def resolve_event_type(obj: WebhookDelivery) -> str:
-        return obj.event.type
-
-    @staticmethod
-    def resolve_webhook_id(obj: WebhookDelivery) -> str:
-        return obj.event.webhook_id
 
 
 @router.get(
@@ -219,36 +207,16 @@ class ImportOut(Schema):
     sha256: str
     size: int
     idempotency_key: str
-    status: str
-    stage: str
-    done: int
-    total: int
-    message: str
+    status: str = Field(..., alias="job.status")
+    stage: str = Field(..., alias="job.stage")
+    done: int = Field(..., alias="job.done")
+    total: int = Field(..., alias="job.total")
+    message: str = Field(..., alias="job.message")
     created: int
     updated: int
     unchanged: int
     errors: list[ImportErrorOut]
     created_at: datetime
-
-    @staticmethod
-    def resolve_status(obj: ImportRun) -> str:
-        return obj.job.status
-
-    @staticmethod
-    def resolve_stage(obj: ImportRun) -> str:
-        return obj.job.stage
-
-    @staticmethod
-    def resolve_done(obj: ImportRun) -> int:
-        return obj.job.done
-
-    @staticmethod
-    def resolve_total(obj: ImportRun) -> int:
-        return obj.job.total
-
-    @staticmethod
-    def resolve_message(obj: ImportRun) -> str:
-        return obj.job.message
 
 
 @router.post(

@@ -6,11 +6,11 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Membership, Organisation, Role
+from civichub.core.selectors import one_or_404
 from civichub.integration.models import (
     DeliveryAttempt,
     DomainEvent,
@@ -62,10 +62,11 @@ def endpoints(actor: Actor, council: Council) -> QuerySet[WebhookEndpoint]:
 
 
 def endpoint(actor: Actor, council: Council, endpoint_id: UUID | str) -> WebhookEndpoint:
-    found = endpoints(actor, council).filter(pk=endpoint_id).first()
-    if found is None:
-        raise Http404("This council has no webhook endpoint with that id that you manage")
-    return found
+    return one_or_404(
+        endpoints(actor, council),
+        "This council has no webhook endpoint with that id that you manage",
+        pk=endpoint_id,
+    )
 
 
 def deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
@@ -78,10 +79,7 @@ def deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
 
 
 def delivery(endpoint: WebhookEndpoint, delivery_id: UUID | str) -> WebhookDelivery:
-    found = deliveries(endpoint).filter(pk=delivery_id).first()
-    if found is None:
-        raise Http404("This endpoint has no delivery with that id")
-    return found
+    return one_or_404(deliveries(endpoint), "This endpoint has no delivery with that id", pk=delivery_id)
 
 
 def attempts(delivery: WebhookDelivery) -> QuerySet[DeliveryAttempt]:
@@ -102,7 +100,4 @@ def imports(actor: Actor, council: Council) -> QuerySet[ImportRun]:
 
 
 def import_run(actor: Actor, council: Council, run_id: UUID | str) -> ImportRun:
-    found = imports(actor, council).filter(pk=run_id).first()
-    if found is None:
-        raise Http404("This council has no import with that id")
-    return found
+    return one_or_404(imports(actor, council), "This council has no import with that id", pk=run_id)
