@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("civichub.core.urls")),
     path("", include("civichub.places.urls")),
     path("", include("civichub.integration.urls")),
+    path("", include("civichub.directory.urls")),
 ]

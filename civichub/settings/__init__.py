@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "civichub.core",
     "civichub.places",
     "civichub.integration",
+    "civichub.directory",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,9 @@ class Command(BaseCommand):
             for line in demo.load_geography(progress):
                 self.stdout.write(line)
         users = demo.load_people_and_providers()
+        from civichub.directory import demo as directory_demo
+
+        self.stdout.write(f"Directory: {directory_demo.load()} services added")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
             self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")

@@ -1,0 +1,97 @@
+"""Demo directory: a few hundred synthetic services from the demo providers, at real postcodes."""
+
+from __future__ import annotations
+
+import random
+from datetime import time
+from decimal import Decimal
+
+from django.db import transaction
+from faker import Faker
+
+from civichub.core.actors import Actor
+from civichub.core.models import Council, CouncilProvider
+from civichub.directory.models import Service, Taxonomy, TaxonomyTerm
+from civichub.directory.services import ServiceDetails, add_service
+from civichub.places.models import Postcode, Ward
+
+CATEGORIES = {
+    "Care and support at home": "Help to live independently at home",
+    "Carers": "Support for people who look after someone",
+    "Children and families": "Family hubs, parenting and early help",
+    "Young people": "Youth work, activities and advice for 11 to 25",
+    "Health and wellbeing": "Staying well, social prescribing, mental health",
+    "Money and debt": "Benefits, debt and budgeting advice",
+    "Housing": "Finding and keeping a home",
+    "Food": "Food banks, pantries and community meals",
+    "Getting around": "Community transport and travel help",
+    "Community and social": "Groups, clubs and things to do",
+}
+KINDS = ["Drop-in", "Support group", "Advice service", "Club", "Hub", "Helpline", "Outreach", "Workshop"]
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+def taxonomy() -> list[TaxonomyTerm]:
+    tax, _ = Taxonomy.objects.get_or_create(
+        name="civichub service categories",
+        defaults={"description": "Broad categories residents browse by", "version": "1"},
+    )
+    return [
+        TaxonomyTerm.objects.get_or_create(
+            taxonomy=tax, name=name, defaults={"description": text, "code": f"C{i:02d}"}
+        )[0]
+        for i, (name, text) in enumerate(CATEGORIES.items(), start=1)
+    ]
+
+
+@transaction.atomic
+def load(per_council: int = 150, seed: int = 2026) -> int:
+    """Give each demo council `per_council` services (once: a second run adds nothing)."""
+    actor = Actor.system("demo")
+    fake, rng = Faker("en_GB"), random.Random(seed)
+    fake.seed_instance(seed)
+    terms = taxonomy()
+    made = 0
+    for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]).order_by("gss_code"):
+        if Service.objects.for_council(council).exists():
+            continue
+        providers = list(CouncilProvider.objects.for_council(council).select_related("organisation"))
+        postcodes = list(
+            Postcode.objects.filter(
+                local_authority__gss_code=council.gss_code, terminated="", latitude__isnull=False
+            ).order_by("postcode")
+        )
+        wards = list(
+            Ward.objects.filter(local_authority__gss_code=council.gss_code).values_list("gss_code", flat=True)
+        )
+        for _ in range(per_council):
+            term = rng.choice(terms)
+            provider = rng.choice(providers).organisation
+            place = rng.choice(postcodes)
+            young = term.name in ("Children and families", "Young people")
+            opens = rng.choice([8, 9, 10, 13, 17])
+            kind = rng.choice(KINDS).lower()
+            details = ServiceDetails(
+                name=f"{fake.street_name().split()[0]} {term.name.split()[0].lower()} {kind}",
+                description=f"{term.description}. {fake.sentence(nb_words=14)}",
+                minimum_age=rng.choice([0, 5, 11]) if young else rng.choice([None, 16, 18, 50]),
+                maximum_age=rng.choice([18, 25]) if young else None,
+                fees=rng.choice(["Free", "Free", "Small charge for materials", ""]),
+                terms=[term],
+                schedules=[
+                    (
+                        ",".join(sorted(rng.sample(WEEKDAYS, rng.randint(1, 3)), key=WEEKDAYS.index)),
+                        time(opens),
+                        time(min(opens + rng.choice([2, 3, 4, 8]), 21)),
+                    )
+                ],
+                locations=[
+                    (f"{fake.last_name()} Community Centre", fake.street_address().replace("\n", ", "), place)
+                ],
+                cost_options=[("Per session", Decimal(rng.choice([2, 3, 5])))] if rng.random() < 0.2 else [],
+                ward_codes=rng.sample(wards, k=min(len(wards), rng.choice([0, 1, 2]))),
+                contacts=[(fake.name(), "Coordinator", fake.email())],
+            )
+            add_service(actor, council, provider, details)
+            made += 1
+    return made

@@ -1,0 +1,138 @@
+"""The service directory (HSDS / Open Referral UK): services, where and when they run, what they cost,
+who they are for, and the taxonomy that classifies them.
+
+Services and locations are council data (a council's directory); the organisations that run them and
+the taxonomies are shared by every council.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from civichub.core.models import Organisation, TimestampedModel
+from civichub.core.tenancy import TenantScopedModel
+
+
+class Taxonomy(TimestampedModel):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    uri = models.URLField(blank=True)
+    version = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "taxonomies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyTerm(TimestampedModel):
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")
+    code = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(TenantScopedModel, TimestampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        DEFUNCT = "defunct", "Defunct"
+        TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    fees_description = models.TextField(blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    alert = models.CharField(max_length=255, blank=True)
+    taxonomy_terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
+    # Whether residents see it: a provider's first draft and its later edits wait for the council.
+    is_published = models.BooleanField(default=False)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["council", "is_published", "name"]),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(TenantScopedModel, TimestampedModel):
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    address_1 = models.CharField(max_length=255)
+    city = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=8)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAtLocation(TenantScopedModel, TimestampedModel):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+
+    class Meta(TenantScopedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="one_service_at_location")
+        ]
+
+
+class Schedule(TenantScopedModel, TimestampedModel):
+    """When a service runs: weekly opening on given days (iCal BYDAY codes), HSDS style."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    byday = models.CharField(max_length=30, help_text="Comma-separated MO,TU,WE,TH,FR,SA,SU")
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+    description = models.CharField(max_length=255, blank=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["opens_at"]
+
+
+class CostOption(TenantScopedModel, TimestampedModel):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    option = models.CharField(max_length=255)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    amount_description = models.CharField(max_length=255, blank=True)
+
+
+class ServiceArea(TenantScopedModel, TimestampedModel):
+    """Where a service is offered: a ward, an LSOA, or (neither) the whole council."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    name = models.CharField(max_length=255)
+    ward_code = models.CharField(max_length=9, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+
+
+class Contact(TenantScopedModel, TimestampedModel):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)

@@ -1,0 +1,256 @@
+"""Directory selectors: the public directory (published services of every council) and its search."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404, QueryDict
+from django.utils.dateparse import parse_datetime
+
+from civichub.core.models import OrganisationIdentifier
+from civichub.directory.models import (
+    Contact,
+    CostOption,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from civichub.places import selectors as places
+
+MAX_PER_PAGE = 200
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+METRES_PER_DEGREE_LATITUDE = 111_320
+
+
+class BadQuery(ValueError):
+    """A query parameter is wrong; the message names it and says what it should be."""
+
+
+@dataclass
+class ServiceQuery:
+    text: str = ""
+    taxonomy_term_id: uuid.UUID | None = None
+    taxonomy_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    modified_after: datetime | None = None
+    postcode_point: tuple[float, float] | None = None
+    proximity_m: float | None = None
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    day: str = ""
+    start_time: time | None = None
+    end_time: time | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def published_services() -> QuerySet[Service]:
+    # Published services are the public directory, open to anyone across every council: the one
+    # deliberate read of council data without a council.
+    return Service.unscoped.filter(is_published=True)
+
+
+def _uuid(params: QueryDict, name: str) -> uuid.UUID | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadQuery(f"{name} must be an id (a UUID), not '{value}'") from None
+
+
+def _int(params: QueryDict, name: str, low: int, high: int) -> int | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadQuery(f"{name} must be a whole number, not '{value}'") from None
+    if not low <= number <= high:
+        raise BadQuery(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def _time(params: QueryDict, name: str) -> time | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(f"{name} must be a time like 09:30, not '{value}'") from None
+
+
+def parse_query(params: QueryDict) -> ServiceQuery:
+    """Read the UK profile's query parameters, refusing anything malformed with a clear message."""
+    query = ServiceQuery(
+        text=(params.get("text") or params.get("search") or "").strip()[:200],
+        taxonomy_term_id=_uuid(params, "taxonomy_term_id"),
+        taxonomy_id=_uuid(params, "taxonomy_id"),
+        organization_id=_uuid(params, "organization_id"),
+        minimum_age=_int(params, "minimum_age", 0, 130),
+        maximum_age=_int(params, "maximum_age", 0, 130),
+        start_time=_time(params, "start_time"),
+        end_time=_time(params, "end_time"),
+        page=_int(params, "page", 1, 1_000_000) or 1,
+        per_page=_int(params, "per_page", 1, MAX_PER_PAGE) or 50,
+    )
+    if (
+        query.minimum_age is not None
+        and query.maximum_age is not None
+        and query.minimum_age > query.maximum_age
+    ):
+        raise BadQuery("minimum_age must not be more than maximum_age")
+    if modified := params.get("modified_after"):
+        query.modified_after = parse_datetime(modified)
+        if query.modified_after is None:
+            raise BadQuery(
+                f"modified_after must be a date and time like 2026-01-31T09:00:00Z, not '{modified}'"
+            )
+    if day := params.get("day"):
+        query.day = day.strip().upper()[:2]
+        if query.day not in DAYS:
+            raise BadQuery(f"day must be one of {', '.join(DAYS)} (or a day name), not '{day}'")
+    if postcode := params.get("postcode"):
+        try:
+            place = places.postcode(postcode)
+        except places.BadPostcode as exc:
+            raise BadQuery(f"postcode: {exc}") from None
+        except Http404:
+            raise BadQuery(f"postcode: we do not hold {postcode.upper()}") from None
+        if place.latitude is None or place.longitude is None:
+            raise BadQuery(f"postcode: {place.postcode} has no location (it is non-geographic)")
+        query.postcode_point = (place.latitude, place.longitude)
+    if proximity := params.get("proximity"):
+        try:
+            query.proximity_m = float(proximity)
+        except ValueError:
+            raise BadQuery(f"proximity must be a distance in metres, not '{proximity}'") from None
+        if not 0 < query.proximity_m <= 200_000:
+            raise BadQuery("proximity must be more than 0 and at most 200000 metres")
+        if query.postcode_point is None:
+            raise BadQuery("proximity needs a postcode to measure from")
+    return query
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def search(query: ServiceQuery) -> tuple[list[Service], int]:
+    """One page of published services matching the query, and how many match in all."""
+    services = (
+        published_services()
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("organisation__identifiers", queryset=OrganisationIdentifier.objects.order_by("scheme"))
+        )
+    )
+    if query.text:
+        services = services.filter(Q(name__icontains=query.text) | Q(description__icontains=query.text))
+    if query.taxonomy_term_id:
+        services = services.filter(taxonomy_terms__id=query.taxonomy_term_id)
+    if query.taxonomy_id:
+        services = services.filter(taxonomy_terms__taxonomy_id=query.taxonomy_id).distinct()
+    if query.organization_id:
+        services = services.filter(organisation_id=query.organization_id)
+    if query.modified_after:
+        services = services.filter(updated_at__gte=query.modified_after)
+    if query.minimum_age is not None:
+        services = services.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.minimum_age))
+    if query.maximum_age is not None:
+        services = services.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.maximum_age))
+    if query.day or query.start_time or query.end_time:
+        schedule = Q()
+        if query.day:
+            schedule &= Q(schedules__byday__contains=query.day)
+        if query.start_time:
+            schedule &= Q(
+                schedules__opens_at__lte=query.start_time, schedules__closes_at__gt=query.start_time
+            )
+        if query.end_time:
+            schedule &= Q(schedules__closes_at__gte=query.end_time)
+        services = services.filter(schedule).distinct()
+    if query.postcode_point and query.proximity_m:
+        return _near(services, query)
+    services = services.order_by("name", "id")
+    total = services.count()
+    start = (query.page - 1) * query.per_page
+    return list(services[start : start + query.per_page]), total
+
+
+def _near(services: QuerySet[Service], query: ServiceQuery) -> tuple[list[Service], int]:
+    """Services with a location within the distance, nearest first (a bounding box in SQL, then exact)."""
+    assert query.postcode_point and query.proximity_m
+    lat, lon = query.postcode_point
+    dlat = query.proximity_m / METRES_PER_DEGREE_LATITUDE
+    dlon = dlat / max(0.01, math.cos(math.radians(lat)))
+    in_box = ServiceAtLocation.unscoped.filter(
+        service__in=services,
+        location__latitude__range=(lat - dlat, lat + dlat),
+        location__longitude__range=(lon - dlon, lon + dlon),
+    ).values_list("service_id", "location__latitude", "location__longitude")
+    nearest: dict[Any, float] = {}
+    for service_id, la, lo in in_box:
+        if la is None or lo is None:
+            continue
+        d = distance_m((lat, lon), (la, lo))
+        if d <= query.proximity_m and d < nearest.get(service_id, math.inf):
+            nearest[service_id] = d
+    ordered = sorted(nearest, key=lambda sid: (nearest[sid], str(sid)))
+    start = (query.page - 1) * query.per_page
+    chosen = ordered[start : start + query.per_page]
+    by_id = services.in_bulk(chosen)
+    return [by_id[sid] for sid in chosen if sid in by_id], len(ordered)
+
+
+def service(service_id: str) -> Service:
+    """One published service with everything about it, for /services/{id} and the service page."""
+    try:
+        key = uuid.UUID(service_id)
+    except ValueError:
+        raise Http404("No service has that id") from None
+    found = (
+        published_services()
+        .select_related("organisation", "council")
+        .prefetch_related("organisation__identifiers", "taxonomy_terms__taxonomy")
+        .filter(pk=key)
+        .first()
+    )
+    if found is None:
+        raise Http404("No service has that id")
+    council = found.council
+    prefetch_related_objects(
+        [found],
+        Prefetch("schedules", queryset=Schedule.objects.for_council(council)),
+        Prefetch("service_areas", queryset=ServiceArea.objects.for_council(council)),
+        Prefetch("cost_options", queryset=CostOption.objects.for_council(council)),
+        Prefetch("contacts", queryset=Contact.objects.for_council(council)),
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.for_council(council).select_related("location"),
+        ),
+    )
+    return found
+
+
+def taxonomies() -> QuerySet[Taxonomy]:
+    return Taxonomy.objects.order_by("name")
+
+
+def taxonomy_terms(taxonomy_id: uuid.UUID | None = None) -> QuerySet[TaxonomyTerm]:
+    terms = TaxonomyTerm.objects.select_related("taxonomy").order_by("name")
+    return terms.filter(taxonomy_id=taxonomy_id) if taxonomy_id else terms

@@ -1,0 +1,180 @@
+"""The Open Referral UK API: every response validates against the UK profile's schemas in
+../shared/standards/oruk, the profile's query parameters filter as they should, and bad parameters
+get a 400 naming the parameter."""
+
+from __future__ import annotations
+
+import json
+from datetime import time
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from jsonschema import Draft202012Validator
+
+from civichub.core.actors import Actor
+from civichub.core.models import Organisation, OrganisationIdentifier
+from civichub.directory import demo
+from civichub.directory.services import ServiceDetails, add_service
+from civichub.places.models import Postcode
+
+ORUK = Path(settings.SHARED_DIR) / "standards" / "oruk"
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    schema = json.loads((ORUK / "schema" / "compiled" / name).read_text())
+    return Draft202012Validator(schema)
+
+
+@cache
+def page_schema() -> dict:
+    return json.loads((ORUK / "openapi30.json").read_text())["components"]["schemas"]["Page"]
+
+
+def assert_valid_page(body: dict, item_schema: str) -> None:
+    for key, spec in page_schema()["properties"].items():
+        assert isinstance(body[key], bool if spec["type"] == "boolean" else int), key
+    for item in body["contents"]:
+        errors = sorted(validator(item_schema).iter_errors(item), key=str)
+        assert not errors, errors[0].message
+
+
+@pytest.fixture
+def directory(wigan, sunderland):
+    actor = Actor.system("directory tests")
+    terms = demo.taxonomy()
+    org = Organisation.objects.create(name="Pemberton Care Ltd", kind="company")
+    OrganisationIdentifier.objects.create(organisation=org, scheme="GB-COH", identifier="01234567")
+    wn = Postcode.objects.get(compact="WN11AA")
+    far = Postcode.objects.get(compact="SR11AA")
+    made = {
+        "youth": add_service(
+            actor,
+            wigan,
+            org,
+            ServiceDetails(
+                "Youth club",
+                "Games and advice for teenagers",
+                minimum_age=11,
+                maximum_age=18,
+                terms=[terms[3]],
+                schedules=[("MO,WE", time(17), time(20))],
+                locations=[("Town Hall", "Library Street", wn)],
+                ward_codes=["E05000861"],
+                contacts=[("Sam Jones", "Youth worker", "sam@example.org")],
+            ),
+        ),
+        "lunch": add_service(
+            actor,
+            wigan,
+            org,
+            ServiceDetails(
+                "Lunch club",
+                "A hot meal and company for older people",
+                minimum_age=60,
+                terms=[terms[7]],
+                schedules=[("TU,TH", time(11), time(14))],
+                locations=[("Church Hall", "Market Place", wn)],
+            ),
+        ),
+        "advice": add_service(
+            actor,
+            sunderland,
+            org,
+            ServiceDetails(
+                "Debt advice",
+                "Free, confidential debt advice",
+                terms=[terms[5]],
+                schedules=[("MO,TU,WE,TH,FR", time(9), time(17))],
+                locations=[("Advice Centre", "High Street", far)],
+            ),
+        ),
+    }
+    return made
+
+
+def ids(client, url: str, **params) -> set[str]:
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return {s["name"] for s in response.json()["contents"]}
+
+
+def test_the_root_says_which_version_and_profile(db, client) -> None:
+    body = client.get("/openreferral/").json()
+    assert body["version"] == "3.0" and body["openapi_url"].endswith("/openreferral/openapi.json")
+
+
+def test_service_list_and_detail_validate_against_the_uk_profile(client, directory) -> None:
+    listing = client.get("/openreferral/services")
+    assert listing["Access-Control-Allow-Origin"] == "*"
+    assert_valid_page(listing.json(), "service_list.json")
+    assert listing.json()["total_items"] == 3
+    for service in directory.values():
+        detail = client.get(f"/openreferral/services/{service.pk}").json()
+        errors = sorted(validator("service.json").iter_errors(detail), key=str)
+        assert not errors, errors[0].message
+    youth = client.get(f"/openreferral/services/{directory['youth'].pk}").json()
+    assert youth["organization"]["organization_identifiers"][0]["identifier"] == "01234567"
+    assert youth["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "WN1 1AA"
+    assert youth["schedules"][0]["byday"] == "MO,WE" and youth["service_areas"][0]["extent"] == "E05000861"
+
+
+def test_taxonomies_and_terms(client, directory) -> None:
+    taxonomies = client.get("/openreferral/taxonomies").json()
+    assert [t["name"] for t in taxonomies["contents"]] == ["civichub service categories"]
+    terms = client.get("/openreferral/taxonomy_terms", {"per_page": 5}).json()
+    assert terms["total_items"] == 10 and len(terms["contents"]) == 5 and terms["total_pages"] == 2
+
+
+def test_the_profiles_query_parameters_filter(client, directory) -> None:
+    url = "/openreferral/services"
+    assert ids(client, url, text="debt") == {"Debt advice"}
+    assert ids(client, url, search="meal") == {"Lunch club"}
+    assert ids(client, url, minimum_age=65) == {"Lunch club", "Debt advice"}
+    assert ids(client, url, maximum_age=12) == {"Youth club", "Debt advice"}
+    assert ids(client, url, day="MO") == {"Youth club", "Debt advice"}
+    assert ids(client, url, day="TU", start_time="12:00") == {"Lunch club", "Debt advice"}
+    assert ids(client, url, start_time="18:00", end_time="19:30") == {"Youth club"}
+    term = directory["advice"].taxonomy_terms.get()
+    assert ids(client, url, taxonomy_term_id=str(term.pk)) == {"Debt advice"}
+    assert ids(client, url, organization_id=str(directory["youth"].organisation_id)) == {
+        "Youth club",
+        "Lunch club",
+        "Debt advice",
+    }
+    near = client.get(url, {"postcode": "WN1 2AA", "proximity": "3000"}).json()
+    assert {s["name"] for s in near["contents"]} == {"Youth club", "Lunch club"}
+    assert ids(client, url, per_page=1, page=2) <= {"Youth club", "Lunch club", "Debt advice"}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"per_page": "1000"}, "per_page must be between 1 and 200"),
+        ({"minimum_age": "-1"}, "minimum_age must be between 0 and 130"),
+        ({"minimum_age": "ten"}, "minimum_age must be a whole number"),
+        ({"minimum_age": "30", "maximum_age": "20"}, "minimum_age must not be more than maximum_age"),
+        ({"taxonomy_term_id": "childcare"}, "taxonomy_term_id must be an id"),
+        ({"postcode": "NOWHERE"}, "postcode: 'NOWHERE' is not a valid UK postcode"),
+        ({"postcode": "ZZ9 9ZZ"}, "postcode: we do not hold ZZ9 9ZZ"),
+        ({"proximity": "500"}, "proximity needs a postcode"),
+        ({"postcode": "WN1 1AA", "proximity": "far"}, "proximity must be a distance in metres"),
+        ({"day": "someday"}, "day must be one of MO, TU"),
+        ({"start_time": "25:00"}, "start_time must be a time like 09:30"),
+        ({"modified_after": "yesterday"}, "modified_after must be a date and time"),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_them(client, db, params, message) -> None:
+    response = client.get("/openreferral/services", params)
+    assert response.status_code == 400 and message in response.json()["detail"]
+
+
+def test_unknown_ids_are_404_not_500(client, db) -> None:
+    for url in (
+        "/openreferral/services/not-a-uuid",
+        "/openreferral/services/00000000-0000-0000-0000-000000000000",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json()["detail"] == "No service has that id"

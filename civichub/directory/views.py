@@ -1,0 +1,72 @@
+"""The Open Referral UK API at /openreferral/: public, no key, CORS open, every response in the shape
+of the UK profile's schemas. Bad parameters get a 400 with a message naming the parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.views.decorators.http import require_GET
+
+from civichub.core.access import public
+from civichub.directory import oruk, selectors
+
+
+def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
+    """JSON out, CORS open, 400 for a bad query and 404 for an unknown id, each with a `detail`."""
+
+    @public
+    @require_GET
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = JsonResponse(
+                view(request, *args, **kwargs), json_dumps_params={"separators": (",", ":")}
+            )
+        except selectors.BadQuery as exc:
+            response = JsonResponse({"detail": str(exc)}, status=400)
+        except Http404 as exc:
+            response = JsonResponse({"detail": str(exc) or "Not found"}, status=404)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+@oruk_endpoint
+def root(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "version": oruk.HSDS_VERSION,
+        "profile": oruk.PROFILE,
+        "openapi_url": request.build_absolute_uri("/openreferral/openapi.json"),
+    }
+
+
+@oruk_endpoint
+def services(request: HttpRequest) -> dict[str, Any]:
+    query = selectors.parse_query(request.GET)
+    found, total = selectors.search(query)
+    return oruk.page([oruk.service_summary(s) for s in found], total, query.page, query.per_page)
+
+
+@oruk_endpoint
+def service(request: HttpRequest, service_id: str) -> dict[str, Any]:
+    return oruk.service_full(selectors.service(service_id))
+
+
+@oruk_endpoint
+def taxonomies(request: HttpRequest) -> dict[str, Any]:
+    items = [oruk.taxonomy(t) for t in selectors.taxonomies()]
+    return oruk.page(items, len(items), 1, max(1, len(items)))
+
+
+@oruk_endpoint
+def taxonomy_terms(request: HttpRequest) -> dict[str, Any]:
+    query = selectors.parse_query(request.GET)
+    terms = selectors.taxonomy_terms(query.taxonomy_id)
+    total = terms.count()
+    start = (query.page - 1) * query.per_page
+    items = [oruk.taxonomy_term(t) for t in terms[start : start + query.per_page]]
+    return oruk.page(items, total, query.page, query.per_page)
