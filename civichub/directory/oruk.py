@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from civichub.core.models import Organisation
-from civichub.directory.models import Location, Service, Taxonomy, TaxonomyTerm
+from civichub.directory.models import Location, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 HSDS_VERSION = "3.0"
 PROFILE = "https://openreferraluk.org"
@@ -204,4 +204,29 @@ def page(items: list[dict[str, Any]], total: int, number: int, size: int) -> dic
         "last_page": number >= pages,
         "empty": not items,
         "contents": items,
+    }
+
+
+def organization_summary(org: Organisation) -> dict[str, Any]:
+    return _present(
+        {
+            "id": str(org.id),
+            "name": org.name,
+            "description": org.get_kind_display(),
+            "website": org.website or None,
+        }
+    )
+
+
+def organization_full(org: Organisation, services: list[Service]) -> dict[str, Any]:
+    return {**organization(org), "services": [service_summary(s) for s in services]}
+
+
+def service_at_location(sal: ServiceAtLocation) -> dict[str, Any]:
+    return {
+        "id": str(sal.id),
+        "service_id": str(sal.service_id),
+        "location_id": str(sal.location_id),
+        "location": location(sal.location, sal.service.council.region),
+        "service": service_summary(sal.service),
     }

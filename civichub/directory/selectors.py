@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
 
-from civichub.core.models import OrganisationIdentifier
+from civichub.core.models import Organisation, OrganisationIdentifier
 from civichub.directory.models import (
     Contact,
     CostOption,
@@ -254,3 +254,74 @@ def taxonomies() -> QuerySet[Taxonomy]:
 def taxonomy_terms(taxonomy_id: uuid.UUID | None = None) -> QuerySet[TaxonomyTerm]:
     terms = TaxonomyTerm.objects.select_related("taxonomy").order_by("name")
     return terms.filter(taxonomy_id=taxonomy_id) if taxonomy_id else terms
+
+
+def _uuid_or_404(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404(f"No {what} has that id") from None
+
+
+def services_at_locations(query: ServiceQuery) -> tuple[list[ServiceAtLocation], int]:
+    """Published services at their locations, filtered like /services; nearest first with a postcode."""
+    services, _ = search(ServiceQuery(**{**query.__dict__, "page": 1, "per_page": 10**9}))
+    order = {s.pk: i for i, s in enumerate(services)}
+    rows = sorted(
+        ServiceAtLocation.unscoped.filter(service_id__in=order)
+        .select_related("location", "service__organisation", "service__council")
+        .prefetch_related("service__organisation__identifiers"),
+        key=lambda sal: (order[sal.service_id], str(sal.pk)),
+    )
+    start = (query.page - 1) * query.per_page
+    return rows[start : start + query.per_page], len(rows)
+
+
+def service_at_location(sal_id: str) -> ServiceAtLocation:
+    key = _uuid_or_404(sal_id, "service at location")
+    found = (
+        ServiceAtLocation.unscoped.filter(pk=key, service__in=published_services())
+        .select_related("location", "service__organisation", "service__council")
+        .first()
+    )
+    if found is None:
+        raise Http404("No service at location has that id")
+    return found
+
+
+def organisations_with_services() -> QuerySet[Organisation]:
+    """Organisations that run at least one published service."""
+    return (
+        Organisation.objects.filter(pk__in=published_services().values("organisation_id"))
+        .prefetch_related("identifiers")
+        .order_by("name")
+    )
+
+
+def organisation(org_id: str) -> tuple[Organisation, list[Service]]:
+    key = _uuid_or_404(org_id, "organization")
+    found = organisations_with_services().filter(pk=key).first()
+    if found is None:
+        raise Http404("No organization has that id")
+    services = list(
+        published_services().filter(organisation=found).select_related("organisation").order_by("name")
+    )
+    return found, services
+
+
+def taxonomy(taxonomy_id: str) -> Taxonomy:
+    found = Taxonomy.objects.filter(pk=_uuid_or_404(taxonomy_id, "taxonomy")).first()
+    if found is None:
+        raise Http404("No taxonomy has that id")
+    return found
+
+
+def taxonomy_term(term_id: str) -> TaxonomyTerm:
+    found = (
+        TaxonomyTerm.objects.select_related("taxonomy")
+        .filter(pk=_uuid_or_404(term_id, "taxonomy term"))
+        .first()
+    )
+    if found is None:
+        raise Http404("No taxonomy term has that id")
+    return found

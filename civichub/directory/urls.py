@@ -9,5 +9,15 @@ urlpatterns = [
     path("openreferral/services", views.services, name="oruk-services"),
     path("openreferral/services/<str:service_id>", views.service, name="oruk-service"),
     path("openreferral/taxonomies", views.taxonomies, name="oruk-taxonomies"),
+    path("openreferral/taxonomies/<str:taxonomy_id>", views.taxonomy, name="oruk-taxonomy"),
     path("openreferral/taxonomy_terms", views.taxonomy_terms, name="oruk-taxonomy-terms"),
+    path("openreferral/taxonomy_terms/<str:term_id>", views.taxonomy_term, name="oruk-taxonomy-term"),
+    path("openreferral/service_at_locations", views.services_at_locations, name="oruk-services-at-locations"),
+    path(
+        "openreferral/service_at_locations/<str:sal_id>",
+        views.service_at_location,
+        name="oruk-service-at-location",
+    ),
+    path("openreferral/organizations", views.organizations, name="oruk-organizations"),
+    path("openreferral/organizations/<str:org_id>", views.organization, name="oruk-organization"),
 ]

@@ -70,3 +70,42 @@ def taxonomy_terms(request: HttpRequest) -> dict[str, Any]:
     start = (query.page - 1) * query.per_page
     items = [oruk.taxonomy_term(t) for t in terms[start : start + query.per_page]]
     return oruk.page(items, total, query.page, query.per_page)
+
+
+@oruk_endpoint
+def taxonomy(request: HttpRequest, taxonomy_id: str) -> dict[str, Any]:
+    return oruk.taxonomy(selectors.taxonomy(taxonomy_id))
+
+
+@oruk_endpoint
+def taxonomy_term(request: HttpRequest, term_id: str) -> dict[str, Any]:
+    return oruk.taxonomy_term(selectors.taxonomy_term(term_id))
+
+
+@oruk_endpoint
+def services_at_locations(request: HttpRequest) -> dict[str, Any]:
+    query = selectors.parse_query(request.GET)
+    rows, total = selectors.services_at_locations(query)
+    return oruk.page([oruk.service_at_location(r) for r in rows], total, query.page, query.per_page)
+
+
+@oruk_endpoint
+def service_at_location(request: HttpRequest, sal_id: str) -> dict[str, Any]:
+    return oruk.service_at_location(selectors.service_at_location(sal_id))
+
+
+@oruk_endpoint
+def organizations(request: HttpRequest) -> dict[str, Any]:
+    query = selectors.parse_query(request.GET)
+    orgs = selectors.organisations_with_services()
+    if query.text:
+        orgs = orgs.filter(name__icontains=query.text)
+    total = orgs.count()
+    start = (query.page - 1) * query.per_page
+    items = [oruk.organization_summary(o) for o in orgs[start : start + query.per_page]]
+    return oruk.page(items, total, query.page, query.per_page)
+
+
+@oruk_endpoint
+def organization(request: HttpRequest, org_id: str) -> dict[str, Any]:
+    return oruk.organization_full(*selectors.organisation(org_id))

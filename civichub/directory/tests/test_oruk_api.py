@@ -178,3 +178,35 @@ def test_unknown_ids_are_404_not_500(client, db) -> None:
     ):
         response = client.get(url)
         assert response.status_code == 404 and response.json()["detail"] == "No service has that id"
+
+
+def test_services_at_locations_and_organizations_validate(client, directory) -> None:
+    listing = client.get(
+        "/openreferral/service_at_locations", {"postcode": "WN1 1AA", "proximity": "5000"}
+    ).json()
+    assert_valid_page(listing, "service_at_location_list.json")
+    assert {row["service"]["name"] for row in listing["contents"]} == {"Youth club", "Lunch club"}
+    one = client.get(f"/openreferral/service_at_locations/{listing['contents'][0]['id']}").json()
+    assert not list(validator("service_at_location.json").iter_errors(one))
+    orgs = client.get("/openreferral/organizations").json()
+    assert_valid_page(orgs, "organization_list.json")
+    assert [o["name"] for o in orgs["contents"]] == ["Pemberton Care Ltd"]
+    org = client.get(f"/openreferral/organizations/{orgs['contents'][0]['id']}").json()
+    assert not list(validator("organization.json").iter_errors(org))
+    assert {s["name"] for s in org["services"]} == {"Youth club", "Lunch club", "Debt advice"}
+
+
+def test_taxonomy_and_term_by_id(client, directory) -> None:
+    term = directory["youth"].taxonomy_terms.get()
+    assert client.get(f"/openreferral/taxonomy_terms/{term.pk}").json()["name"] == "Young people"
+    assert (
+        client.get(f"/openreferral/taxonomies/{term.taxonomy_id}").json()["name"]
+        == "civichub service categories"
+    )
+    for url in (
+        "/openreferral/taxonomies/x",
+        "/openreferral/taxonomy_terms/x",
+        "/openreferral/organizations/x",
+        "/openreferral/service_at_locations/00000000-0000-0000-0000-000000000000",
+    ):
+        assert client.get(url).status_code == 404
