@@ -119,6 +119,9 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/places/lsoas/E01006369/",
         "/organisations/",
         "/events/types/",
+        "/find/",
+        "/find/?postcode=WN1+1AA&miles=3",
+        "/find/?age=old",
     ]
     signed_in = [
         "/c/wigan/",

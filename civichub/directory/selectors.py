@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
 
@@ -186,7 +186,13 @@ def search(query: ServiceQuery) -> tuple[list[Service], int]:
         services = services.filter(schedule).distinct()
     if query.postcode_point and query.proximity_m:
         return _near(services, query)
-    services = services.order_by("name", "id")
+    if query.text:
+        # Relevance: a match in the name before a match only in the description.
+        services = services.annotate(
+            relevance=Case(When(name__icontains=query.text, then=Value(0)), default=Value(1))
+        ).order_by("relevance", "name", "id")
+    else:
+        services = services.order_by("name", "id")
     total = services.count()
     start = (query.page - 1) * query.per_page
     return list(services[start : start + query.per_page]), total
@@ -214,7 +220,10 @@ def _near(services: QuerySet[Service], query: ServiceQuery) -> tuple[list[Servic
     start = (query.page - 1) * query.per_page
     chosen = ordered[start : start + query.per_page]
     by_id = services.in_bulk(chosen)
-    return [by_id[sid] for sid in chosen if sid in by_id], len(ordered)
+    found = [by_id[sid] for sid in chosen if sid in by_id]
+    for item in found:
+        item.distance_m = nearest[item.pk]  # type: ignore[attr-defined]
+    return found, len(ordered)
 
 
 def service(service_id: str) -> Service:

@@ -5,6 +5,8 @@ from civichub.directory import views
 app_name = "directory"
 
 urlpatterns = [
+    path("find/", views.find, name="find"),
+    path("find/services/<uuid:service_id>/", views.service_page, name="service"),
     path("openreferral/", views.root, name="oruk-root"),
     path("openreferral/services", views.services, name="oruk-services"),
     path("openreferral/services/<str:service_id>", views.service, name="oruk-service"),

@@ -8,10 +8,12 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from civichub.core.access import public
-from civichub.directory import oruk, selectors
+from civichub.directory import finder, oruk, selectors
+from civichub.directory.models import Service
 
 
 def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
@@ -109,3 +111,53 @@ def organizations(request: HttpRequest) -> dict[str, Any]:
 @oruk_endpoint
 def organization(request: HttpRequest, org_id: str) -> dict[str, Any]:
     return oruk.organization_full(*selectors.organisation(org_id))
+
+
+@public
+def find(request: HttpRequest) -> HttpResponse:
+    """The resident's finder: search, postcode and distance, age, day and category; no sign-in."""
+    searched = any(request.GET.get(k) for k in ("q", "postcode", "age", "day", "category"))
+    error: tuple[str, str] | None = None
+    results: list[Service] = []
+    total, query = 0, None
+    if searched:
+        try:
+            query = finder.to_query(request.GET)
+            results, total = selectors.search(query)
+        except finder.FinderError as exc:
+            error = (exc.field, str(exc))
+    pages = max(1, -(-total // query.per_page)) if query else 1
+    return render(
+        request,
+        "directory/find.html",
+        {
+            "title": "Find a service",
+            "section": "find",
+            "params": request.GET,
+            "error": error,
+            "searched": searched,
+            "results": results,
+            "total": total,
+            "query": query,
+            "pages": pages,
+            "categories": selectors.taxonomy_terms(),
+            "days": finder.DAY_NAMES,
+            "miles": finder.MILES,
+        },
+        status=400 if error else 200,
+    )
+
+
+@public
+def service_page(request: HttpRequest, service_id: str) -> HttpResponse:
+    found = selectors.service(str(service_id))
+    return render(
+        request,
+        "directory/service.html",
+        {
+            "title": found.name,
+            "section": "find",
+            "service": found,
+            "days": finder.DAY_NAMES,
+        },
+    )

@@ -5,19 +5,12 @@ get a 400 naming the parameter."""
 from __future__ import annotations
 
 import json
-from datetime import time
 from functools import cache
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from jsonschema import Draft202012Validator
-
-from civichub.core.actors import Actor
-from civichub.core.models import Organisation, OrganisationIdentifier
-from civichub.directory import demo
-from civichub.directory.services import ServiceDetails, add_service
-from civichub.places.models import Postcode
 
 ORUK = Path(settings.SHARED_DIR) / "standards" / "oruk"
 
@@ -39,60 +32,6 @@ def assert_valid_page(body: dict, item_schema: str) -> None:
     for item in body["contents"]:
         errors = sorted(validator(item_schema).iter_errors(item), key=str)
         assert not errors, errors[0].message
-
-
-@pytest.fixture
-def directory(wigan, sunderland):
-    actor = Actor.system("directory tests")
-    terms = demo.taxonomy()
-    org = Organisation.objects.create(name="Pemberton Care Ltd", kind="company")
-    OrganisationIdentifier.objects.create(organisation=org, scheme="GB-COH", identifier="01234567")
-    wn = Postcode.objects.get(compact="WN11AA")
-    far = Postcode.objects.get(compact="SR11AA")
-    made = {
-        "youth": add_service(
-            actor,
-            wigan,
-            org,
-            ServiceDetails(
-                "Youth club",
-                "Games and advice for teenagers",
-                minimum_age=11,
-                maximum_age=18,
-                terms=[terms[3]],
-                schedules=[("MO,WE", time(17), time(20))],
-                locations=[("Town Hall", "Library Street", wn)],
-                ward_codes=["E05000861"],
-                contacts=[("Sam Jones", "Youth worker", "sam@example.org")],
-            ),
-        ),
-        "lunch": add_service(
-            actor,
-            wigan,
-            org,
-            ServiceDetails(
-                "Lunch club",
-                "A hot meal and company for older people",
-                minimum_age=60,
-                terms=[terms[7]],
-                schedules=[("TU,TH", time(11), time(14))],
-                locations=[("Church Hall", "Market Place", wn)],
-            ),
-        ),
-        "advice": add_service(
-            actor,
-            sunderland,
-            org,
-            ServiceDetails(
-                "Debt advice",
-                "Free, confidential debt advice",
-                terms=[terms[5]],
-                schedules=[("MO,TU,WE,TH,FR", time(9), time(17))],
-                locations=[("Advice Centre", "High Street", far)],
-            ),
-        ),
-    }
-    return made
 
 
 def ids(client, url: str, **params) -> set[str]:
