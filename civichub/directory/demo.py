@@ -29,6 +29,16 @@ CATEGORIES = {
 }
 KINDS = ["Drop-in", "Support group", "Advice service", "Club", "Hub", "Helpline", "Outreach", "Workshop"]
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+DETAILS = [
+    "Drop in, no appointment needed.",
+    "Run by trained volunteers; tea and a friendly welcome.",
+    "Referrals welcome from GPs, schools and social workers, or come along yourself.",
+    "Wheelchair accessible, with a hearing loop.",
+    "Free parking and on a bus route.",
+    "Interpreters can be arranged if you ask in advance.",
+    "Booking helps us plan, but you can just turn up.",
+    "Confidential, and open to anyone who lives or works locally.",
+]
 
 
 def taxonomy() -> list[TaxonomyTerm]:
@@ -73,7 +83,7 @@ def load(per_council: int = 150, seed: int = 2026) -> int:
             kind = rng.choice(KINDS).lower()
             details = ServiceDetails(
                 name=f"{fake.street_name().split()[0]} {term.name.split()[0].lower()} {kind}",
-                description=f"{term.description}. {fake.sentence(nb_words=14)}",
+                description=f"{term.description}. {' '.join(rng.sample(DETAILS, 2))}",
                 minimum_age=rng.choice([0, 5, 11]) if young else rng.choice([None, 16, 18, 50]),
                 maximum_age=rng.choice([18, 25]) if young else None,
                 fees=rng.choice(["Free", "Free", "Small charge for materials", ""]),
