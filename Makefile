@@ -56,3 +56,4 @@ bench: setup
 	$(RUN) python benchmarks/run.py
 	$(RUN) python benchmarks/webhooks.py --events 10000
 	$(RUN) python benchmarks/webhooks.py --events 10000 --kills
+	$(RUN) python benchmarks/directory.py --services 100000

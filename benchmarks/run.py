@@ -10,17 +10,15 @@ Run with `make bench`. Set CIVICHUB_DATABASE_URL to measure PostgreSQL instead o
 
 from __future__ import annotations
 
-import http.client
 import os
-import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from loadgen import drive
 
 from civichub.serving import gunicorn
 
@@ -65,41 +63,10 @@ def main() -> None:
 
 
 def _load(port: int, postcodes: list[str]) -> None:
-    latencies: list[float] = []
-    errors: dict[int, int] = {}
-    lock = threading.Lock()
-    stop = time.monotonic() + DURATION_S
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        mine: list[float] = []
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            # gunicorn's sync workers close the connection after each response: connect per request.
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", f"/api/v1/places/postcodes/{rng.choice(postcodes)}")
-            response = conn.getresponse()
-            response.read()
-            conn.close()
-            mine.append(time.perf_counter() - started)
-            if response.status != 200:
-                with lock:
-                    errors[response.status] = errors.get(response.status, 0) + 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    rate = len(latencies) / DURATION_S
-    print(f"postcode API: {rate:,.0f} requests/s over {DURATION_S:.0f} s with {CLIENTS} clients")
-    mean = statistics.mean(latencies) * 1000
-    print(f"  p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, p99 {p(0.99):.1f} ms, mean {mean:.1f} ms")
-    print(f"  responses other than 200: {errors or 'none'}")
+    result = drive(
+        f"http://127.0.0.1:{port}", [f"/api/v1/places/postcodes/{p}" for p in postcodes], DURATION_S, CLIENTS
+    )
+    print(f"postcode API over {DURATION_S:.0f} s with {CLIENTS} clients: {result}")
 
 
 if __name__ == "__main__":
