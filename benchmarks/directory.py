@@ -64,7 +64,12 @@ for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]):
             [Service.taxonomy_terms.through(service_id=s.pk, taxonomyterm_id=rng.choice(terms).pk)
              for s in services],
             batch_size=2000)
-    ids += [str(s.pk) for s in services[:5000]]
+    ids += [str(s.pk) for s in services[:2500]]
+# In real use every service has its stored ORUK document (rendered when it changes): render those asked for.
+from civichub.directory.services import refresh_document
+from civichub.directory.selectors import service_for_document
+for i in ids:
+    refresh_document(service_for_document(i))
 print(" ".join(ids))
 """
 

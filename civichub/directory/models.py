@@ -63,6 +63,9 @@ class Service(TenantScopedModel, TimestampedModel):
     taxonomy_terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
     # Whether residents see it: a provider's first draft and its later edits wait for the council.
     is_published = models.BooleanField(default=False)
+    # The service's ORUK document, rendered when the service changes: /openreferral/services/{id} is the
+    # busiest read of the directory, and serving stored JSON keeps it to one indexed lookup.
+    oruk_document = models.TextField(blank=True, editable=False)
 
     class Meta(TenantScopedModel.Meta):
         ordering = ["name"]

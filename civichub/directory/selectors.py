@@ -227,14 +227,38 @@ def _near(services: QuerySet[Service], query: ServiceQuery) -> tuple[list[Servic
 
 
 def service(service_id: str) -> Service:
-    """One published service with everything about it, for /services/{id} and the service page."""
+    """One published service with everything about it, for the service page."""
     try:
         key = uuid.UUID(service_id)
     except ValueError:
         raise Http404("No service has that id") from None
+    return _with_everything(published_services(), key)
+
+
+def service_for_document(service_id: uuid.UUID) -> Service:
+    """A service (published or not) with everything its ORUK document needs."""
+    return _with_everything(Service.unscoped.all(), service_id)
+
+
+def service_document(service_id: str) -> str:
+    """A published service's stored ORUK document (JSON text), rendering it if it was never stored."""
+    try:
+        key = uuid.UUID(service_id)
+    except ValueError:
+        raise Http404("No service has that id") from None
+    row = published_services().filter(pk=key).values_list("oruk_document", flat=True).first()
+    if row is None:
+        raise Http404("No service has that id")
+    if row:
+        return row
+    from civichub.directory.services import refresh_document
+
+    return refresh_document(service_for_document(key))
+
+
+def _with_everything(services: QuerySet[Service], key: uuid.UUID) -> Service:
     found = (
-        published_services()
-        .select_related("organisation", "council")
+        services.select_related("organisation", "council")
         .prefetch_related("organisation__identifiers", "taxonomy_terms__taxonomy")
         .filter(pk=key)
         .first()

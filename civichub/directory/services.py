@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
@@ -96,6 +97,7 @@ def add_service(
         )
     for name, title, email in details.contacts:
         Contact.objects.create(council=council, service=service, name=name, title=title, email=email)
+    refresh_document(service)
     audit.record(actor, "directory.service.added", obj=service, council=council)
     publish(
         "directory.service.published",
@@ -104,3 +106,14 @@ def add_service(
         data={"service_id": str(service.pk), "name": service.name, "organisation_id": str(organisation.pk)},
     )
     return service
+
+
+def refresh_document(service: Service) -> str:
+    """Render and store the service's ORUK document (call after any change to the service)."""
+    from civichub.directory import oruk, selectors
+
+    document = json.dumps(
+        oruk.service_full(selectors.service_for_document(service.pk)), separators=(",", ":")
+    )
+    Service.objects.for_council(service.council).filter(pk=service.pk).update(oruk_document=document)
+    return document

@@ -24,8 +24,11 @@ def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            response: HttpResponse = JsonResponse(
-                view(request, *args, **kwargs), json_dumps_params={"separators": (",", ":")}
+            result = view(request, *args, **kwargs)
+            response: HttpResponse = (
+                result
+                if isinstance(result, HttpResponse)
+                else JsonResponse(result, json_dumps_params={"separators": (",", ":")})
             )
         except selectors.BadQuery as exc:
             response = JsonResponse({"detail": str(exc)}, status=400)
@@ -54,8 +57,8 @@ def services(request: HttpRequest) -> dict[str, Any]:
 
 
 @oruk_endpoint
-def service(request: HttpRequest, service_id: str) -> dict[str, Any]:
-    return oruk.service_full(selectors.service(service_id))
+def service(request: HttpRequest, service_id: str) -> HttpResponse:
+    return HttpResponse(selectors.service_document(service_id), content_type="application/json")
 
 
 @oruk_endpoint

@@ -149,3 +149,17 @@ def test_taxonomy_and_term_by_id(client, directory) -> None:
         "/openreferral/service_at_locations/00000000-0000-0000-0000-000000000000",
     ):
         assert client.get(url).status_code == 404
+
+
+def test_the_detail_is_served_from_the_document_stored_at_publication(client, directory, wigan) -> None:
+    from civichub.directory import oruk, selectors
+    from civichub.directory.models import Service
+
+    youth = directory["youth"]
+    stored = Service.objects.for_council(wigan).values_list("oruk_document", flat=True).get(pk=youth.pk)
+    assert json.loads(stored) == oruk.service_full(selectors.service(str(youth.pk)))
+    assert client.get(f"/openreferral/services/{youth.pk}").json() == json.loads(stored)
+    # A service stored before documents existed is rendered on first read, then kept.
+    Service.objects.for_council(wigan).filter(pk=youth.pk).update(oruk_document="")
+    assert client.get(f"/openreferral/services/{youth.pk}").json()["name"] == "Youth club"
+    assert Service.objects.for_council(wigan).values_list("oruk_document", flat=True).get(pk=youth.pk)
