@@ -89,6 +89,8 @@ class Location(TenantScopedModel, TimestampedModel):
 
     class Meta(TenantScopedModel.Meta):
         ordering = ["name"]
+        # Proximity search selects a latitude band first.
+        indexes = [models.Index(fields=["latitude", "longitude"])]
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
 
@@ -55,7 +63,7 @@ class ServiceQuery:
 def published_services() -> QuerySet[Service]:
     # Published services are the public directory, open to anyone across every council: the one
     # deliberate read of council data without a council.
-    return Service.unscoped.filter(is_published=True)
+    return Service.unscoped.filter(is_published=True).defer("oruk_document")
 
 
 def _uuid(params: QueryDict, name: str) -> uuid.UUID | None:
