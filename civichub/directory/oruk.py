@@ -31,24 +31,19 @@ def _stamp(value: datetime) -> str:
 
 
 def organization(org: Organisation) -> dict[str, Any]:
-    return _present(
-        {
-            "id": str(org.id),
-            "name": org.name,
-            "description": org.get_kind_display(),
-            "website": org.website or None,
-            "organization_identifiers": [
-                {
-                    "id": str(i.id),
-                    "organization_id": str(org.id),
-                    "identifier_scheme": i.scheme,
-                    "identifier_type": i.get_scheme_display(),
-                    "identifier": i.identifier,
-                }
-                for i in org.identifiers.all()
-            ],
-        }
-    )
+    return {
+        **organization_summary(org),
+        "organization_identifiers": [
+            {
+                "id": str(i.id),
+                "organization_id": str(org.id),
+                "identifier_scheme": i.scheme,
+                "identifier_type": i.get_scheme_display(),
+                "identifier": i.identifier,
+            }
+            for i in org.identifiers.all()
+        ],
+    }
 
 
 def taxonomy(t: Taxonomy) -> dict[str, Any]:

@@ -59,6 +59,12 @@ class ServiceQuery:
     page: int = 1
     per_page: int = 50
 
+    @property
+    def window(self) -> slice:
+        """The slice of the full result that this page shows."""
+        start = (self.page - 1) * self.per_page
+        return slice(start, start + self.per_page)
+
 
 def published_services() -> QuerySet[Service]:
     # Published services are the public directory, open to anyone across every council: the one
@@ -201,9 +207,7 @@ def search(query: ServiceQuery) -> tuple[list[Service], int]:
         ).order_by("relevance", "name", "id")
     else:
         services = services.order_by("name", "id")
-    total = services.count()
-    start = (query.page - 1) * query.per_page
-    return list(services[start : start + query.per_page]), total
+    return list(services[query.window]), services.count()
 
 
 def _near(services: QuerySet[Service], query: ServiceQuery) -> tuple[list[Service], int]:
@@ -225,8 +229,7 @@ def _near(services: QuerySet[Service], query: ServiceQuery) -> tuple[list[Servic
         if d <= query.proximity_m and d < nearest.get(service_id, math.inf):
             nearest[service_id] = d
     ordered = sorted(nearest, key=lambda sid: (nearest[sid], str(sid)))
-    start = (query.page - 1) * query.per_page
-    chosen = ordered[start : start + query.per_page]
+    chosen = ordered[query.window]
     by_id = services.in_bulk(chosen)
     found = [by_id[sid] for sid in chosen if sid in by_id]
     for item in found:
@@ -314,8 +317,7 @@ def services_at_locations(query: ServiceQuery) -> tuple[list[ServiceAtLocation],
         .prefetch_related("service__organisation__identifiers"),
         key=lambda sal: (order[sal.service_id], str(sal.pk)),
     )
-    start = (query.page - 1) * query.per_page
-    return rows[start : start + query.per_page], len(rows)
+    return rows[query.window], len(rows)
 
 
 def service_at_location(sal_id: str) -> ServiceAtLocation:

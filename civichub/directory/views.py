@@ -71,10 +71,8 @@ def taxonomies(request: HttpRequest) -> dict[str, Any]:
 def taxonomy_terms(request: HttpRequest) -> dict[str, Any]:
     query = selectors.parse_query(request.GET)
     terms = selectors.taxonomy_terms(query.taxonomy_id)
-    total = terms.count()
-    start = (query.page - 1) * query.per_page
-    items = [oruk.taxonomy_term(t) for t in terms[start : start + query.per_page]]
-    return oruk.page(items, total, query.page, query.per_page)
+    items = [oruk.taxonomy_term(t) for t in terms[query.window]]
+    return oruk.page(items, terms.count(), query.page, query.per_page)
 
 
 @oruk_endpoint
@@ -105,10 +103,8 @@ def organizations(request: HttpRequest) -> dict[str, Any]:
     orgs = selectors.organisations_with_services()
     if query.text:
         orgs = orgs.filter(name__icontains=query.text)
-    total = orgs.count()
-    start = (query.page - 1) * query.per_page
-    items = [oruk.organization_summary(o) for o in orgs[start : start + query.per_page]]
-    return oruk.page(items, total, query.page, query.per_page)
+    items = [oruk.organization_summary(o) for o in orgs[query.window]]
+    return oruk.page(items, orgs.count(), query.page, query.per_page)
 
 
 @oruk_endpoint
