@@ -111,6 +111,7 @@ def council(request: HttpRequest, council: Council) -> HttpResponse:
             "can_see_people": policy.allows(user_of(request), "council.people_with_access.view", council),
             "can_manage_webhooks": policy.allows(user_of(request), "integration.webhooks.manage", council),
             "can_import": policy.allows(user_of(request), "integration.imports.run", council),
+            "can_publish_services": policy.allows(user_of(request), "directory.services.publish", council),
         },
     )
 

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
 
-from civichub.core.models import Organisation, OrganisationIdentifier
+from civichub.core.models import Council, Organisation, OrganisationIdentifier
 from civichub.directory.models import (
     Contact,
     CostOption,
@@ -368,3 +368,11 @@ def taxonomy_term(term_id: str) -> TaxonomyTerm:
     if found is None:
         raise Http404("No taxonomy term has that id")
     return found
+
+
+def council_documents(council: Council) -> list[str]:
+    """Every published service of a council as its stored ORUK document (JSON text), by name."""
+    from civichub.directory.services import refresh_document
+
+    rows = Service.objects.for_council(council).filter(is_published=True).order_by("name", "id")
+    return [doc or refresh_document(service) for service, doc in ((s, s.oruk_document) for s in rows)]

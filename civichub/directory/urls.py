@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("find/", views.find, name="find"),
+    path("c/<slug:council_slug>/directory/export.json", views.export, name="export"),
     path("find/services/<uuid:service_id>/", views.service_page, name="service"),
     path("openreferral/", views.root, name="oruk-root"),
     path("openreferral/services", views.services, name="oruk-services"),

@@ -3,6 +3,7 @@ of the UK profile's schemas. Bad parameters get a 400 with a message naming the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -11,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from civichub.core.access import public
+from civichub.core.access import council_page, public
+from civichub.core.models import Council
 from civichub.directory import finder, oruk, selectors
 from civichub.directory.models import Service
 
@@ -160,3 +162,18 @@ def service_page(request: HttpRequest, service_id: str) -> HttpResponse:
             "days": finder.DAY_NAMES,
         },
     )
+
+
+@council_page("directory.services.publish")
+def export(request: HttpRequest, council: Council) -> HttpResponse:
+    """The council's whole directory as one Open Referral UK page of full services (JSON download)."""
+    documents = selectors.council_documents(council)
+    # The stored documents are already JSON: join them rather than parse and re-encode every one.
+    envelope = json.dumps(
+        oruk.page([], len(documents), 1, max(1, len(documents)))
+        | {"size": len(documents), "empty": not documents}
+    )
+    body = envelope.replace('"contents": []', '"contents": [' + ",".join(documents) + "]")
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{council.slug}-directory-oruk.json"'
+    return response

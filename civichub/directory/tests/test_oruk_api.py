@@ -163,3 +163,18 @@ def test_the_detail_is_served_from_the_document_stored_at_publication(client, di
     Service.objects.for_council(wigan).filter(pk=youth.pk).update(oruk_document="")
     assert client.get(f"/openreferral/services/{youth.pk}").json()["name"] == "Youth club"
     assert Service.objects.for_council(wigan).values_list("oruk_document", flat=True).get(pk=youth.pk)
+
+
+def test_a_commissioner_exports_the_councils_directory_as_oruk(
+    client_as, make_user, directory, wigan
+) -> None:
+    from civichub.core.models import Role
+
+    response = client_as(make_user(Role.COMMISSIONER, wigan)).get("/c/wigan/directory/export.json")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    feed = json.loads(response.content)
+    assert (feed["total_items"], feed["size"], feed["empty"]) == (2, 2, False)
+    assert [s["name"] for s in feed["contents"]] == ["Lunch club", "Youth club"]  # Wigan's only
+    for service in feed["contents"]:
+        assert not list(validator("service.json").iter_errors(service))
+    assert client_as(make_user(Role.ANALYST, wigan)).get("/c/wigan/directory/export.json").status_code == 403
