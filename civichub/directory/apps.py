@@ -7,4 +7,4 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Directory: services, locations and the Open Referral UK API"
 
     def ready(self) -> None:
-        from civichub.directory import events  # noqa: F401 - registers the event types
+        from civichub.directory import events, imports  # noqa: F401 - registers event and import types

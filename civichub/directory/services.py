@@ -8,6 +8,7 @@ from datetime import time
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
@@ -71,6 +72,19 @@ def add_service(
         is_published=True,
     )
     service.taxonomy_terms.set(details.terms)
+    _add_parts(council, service, details)
+    refresh_document(service)
+    audit.record(actor, "directory.service.added", obj=service, council=council)
+    publish(
+        "directory.service.published",
+        council=council,
+        subject=service,
+        data={"service_id": str(service.pk), "name": service.name, "organisation_id": str(organisation.pk)},
+    )
+    return service
+
+
+def _add_parts(council: Council, service: Service, details: ServiceDetails) -> None:
     for byday, opens, closes in details.schedules:
         Schedule.objects.create(
             council=council, service=service, byday=byday, opens_at=opens, closes_at=closes
@@ -97,15 +111,6 @@ def add_service(
         )
     for name, title, email in details.contacts:
         Contact.objects.create(council=council, service=service, name=name, title=title, email=email)
-    refresh_document(service)
-    audit.record(actor, "directory.service.added", obj=service, council=council)
-    publish(
-        "directory.service.published",
-        council=council,
-        subject=service,
-        data={"service_id": str(service.pk), "name": service.name, "organisation_id": str(organisation.pk)},
-    )
-    return service
 
 
 def refresh_document(service: Service) -> str:
@@ -117,3 +122,44 @@ def refresh_document(service: Service) -> str:
     )
     Service.objects.for_council(service.council).filter(pk=service.pk).update(oruk_document=document)
     return document
+
+
+@transaction.atomic
+def replace_service(actor: Actor, service: Service, details: ServiceDetails) -> bool:
+    """Bring a service into line with `details`; returns whether anything changed."""
+    policy.require(actor, "directory.services.publish", service.council)
+    before = service.oruk_document
+    council = service.council
+    for related in (Schedule, CostOption, ServiceArea, Contact, ServiceAtLocation):
+        related.objects.for_council(council).filter(service=service).delete()
+    Location.objects.for_council(council).filter(service_at_locations__isnull=True).delete()
+    Service.objects.for_council(council).filter(pk=service.pk).update(
+        description=details.description,
+        minimum_age=details.minimum_age,
+        maximum_age=details.maximum_age,
+        fees_description=details.fees,
+        url=details.url,
+        email=details.email,
+    )
+    service.refresh_from_db()
+    service.taxonomy_terms.set(details.terms)
+    _add_parts(council, service, details)
+    after = refresh_document(service)
+    # Ids of nested rows are new each time: compare what the service says, not the row ids.
+    if _comparable(before) == _comparable(after):
+        return False
+    Service.objects.for_council(council).filter(pk=service.pk).update(updated_at=timezone.now())
+    refresh_document(service)
+    audit.record(actor, "directory.service.updated", obj=service, council=council)
+    return True
+
+
+def _comparable(document: str) -> object:
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if not k.endswith("id") and k != "last_modified"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(json.loads(document)) if document else None

@@ -9,12 +9,14 @@ SHA-256), reports progress, runs in the background, and keeps a record of every 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from civichub.core.actors import Actor
-from civichub.core.importing import ErrorCollector, Progress
+from civichub.core.importing import ErrorCollector, ImportRejected, Progress, RowError, read_bytes
 from civichub.core.models import Council
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -27,7 +29,8 @@ class Column:
     description: str
 
 
-Check = Callable[[Council, list[tuple[int, dict[str, str]]], ErrorCollector], list[Any]]
+# Rows are (line number, {column: value}) for CSV, and (record number, JSON object) for JSON.
+Check = Callable[[Council, list[tuple[int, dict[str, Any]]], ErrorCollector], list[Any]]
 Apply = Callable[[Actor, Council, list[Any], Progress], tuple[int, int, int]]
 
 
@@ -40,6 +43,8 @@ class ImportType:
     columns: tuple[Column, ...]
     check: Check
     apply: Apply
+    # "csv", or "json": a list of objects, or a page of them under "contents" (the ORUK shape).
+    file_format: str = "csv"
 
     @property
     def required_columns(self) -> list[str]:
@@ -52,3 +57,27 @@ IMPORT_TYPES: dict[str, ImportType] = {}
 def register(import_type: ImportType) -> ImportType:
     IMPORT_TYPES[import_type.name] = import_type
     return import_type
+
+
+def read_json_records(path: Path, source: str) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON file as (record number, object), or ImportRejected saying where it breaks."""
+    raw, _ = read_bytes(path)
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            [RowError(source, None, None, f"is not valid UTF-8 (byte {exc.start})")]
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportRejected([RowError(source, exc.lineno, None, f"is not valid JSON: {exc.msg}")]) from exc
+    items = document.get("contents") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise ImportRejected(
+            [RowError(source, None, None, "must be a list of records, or a page with 'contents'")]
+        )
+    errors = ErrorCollector(source)
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            errors.add(number, None, "is not a JSON object")
+    errors.raise_if_any()
+    return list(enumerate(items, start=1))

@@ -17,7 +17,7 @@ from civichub.core.importing import ErrorCollector, ImportRejected, Progress, re
 from civichub.core.models import Council, Organisation
 from civichub.integration import signing, targets
 from civichub.integration.catalogue import CATALOGUE
-from civichub.integration.imports import IMPORT_TYPES, MAX_BYTES
+from civichub.integration.imports import IMPORT_TYPES, MAX_BYTES, read_json_records
 from civichub.integration.models import DomainEvent, ImportRun, Job, WebhookDelivery, WebhookEndpoint
 from civichub.integration.tasks import run_import
 
@@ -246,7 +246,10 @@ def execute_import(import_run_id: str, progress: Progress | None = None) -> Impo
     )
     path = _import_path(run.pk)
     try:
-        rows, _ = read_csv(path, encoding="utf-8-sig", required=kind.required_columns)
+        if kind.file_format == "json":
+            rows = read_json_records(path, run.file_name)
+        else:
+            rows, _ = read_csv(path, encoding="utf-8-sig", required=kind.required_columns)
         errors = ErrorCollector(run.file_name)
         both("Checking rows", 0, len(rows))
         records = kind.check(council, rows, errors)

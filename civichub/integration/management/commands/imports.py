@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from civichub.core.actors import Actor
+from civichub.core.importing import RowError
 from civichub.core.management.progress import ProgressBar
 from civichub.core.selectors import council_by_slug
 from civichub.integration import services
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             run = services.execute_import(str(run.pk), progress)
         if run.errors:
             problems = "\n".join(
-                f"  - line {e['line']}, field '{e['field']}': {e['message']}" for e in run.errors[:20]
+                f"  - {RowError(run.file_name, e['line'], e['field'], e['message'])}" for e in run.errors[:20]
             )
             raise CommandError(f"{run.job.message}:\n{problems}")
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {run.job.message}"))
