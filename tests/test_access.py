@@ -17,6 +17,7 @@ from civichub.api import api
 from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
+from civichub.directory.models import Report, ReportCategory
 from civichub.integration.models import ImportRun, Job, WebhookDelivery
 from civichub.integration.services import publish, register_endpoint
 from civichub.places.models import Ward
@@ -101,6 +102,13 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             idempotency_key=str(job.pk),
         ).pk
 
+    def report(council, reference):
+        category = ReportCategory.objects.get_or_create(name="Pothole")[0]
+        Report.objects.create(
+            council=council, reference=reference, category=category, postcode="WN1 1AA", description="x"
+        )
+        return reference
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -119,6 +127,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "postcode": "WN11AA",
             "endpoint_id": own_endpoint,
             "run_id": import_run(wigan),
+            "reference": report(wigan, "R-WIGAN01"),
             **OPEN_DATA_IDS,
             "delivery_id": own_delivery,
             "action": "rotate-secret",
@@ -132,6 +141,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "postcode": "SR11AA",
             "endpoint_id": their_endpoint,
             "run_id": import_run(sunderland),
+            "reference": report(sunderland, "R-SUNDE01"),
             **OPEN_DATA_IDS,
             "delivery_id": their_delivery,
             "action": "rotate-secret",

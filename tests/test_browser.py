@@ -122,6 +122,8 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/find/",
         "/find/?postcode=WN1+1AA&miles=3",
         "/find/?age=old",
+        "/report/",
+        "/report/track/?reference=R-NOSUCH1",
     ]
     signed_in = [
         "/c/wigan/",
@@ -132,6 +134,7 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/events/",
         "/c/wigan/webhooks/",
         "/c/wigan/imports/",
+        "/c/wigan/reports/",
     ]
     problems = {}
     for path in public:
@@ -143,3 +146,19 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         page.goto(server + path)
         problems[path] = _axe_violations(page)
     assert {p: v for p, v in problems.items() if v} == {}
+
+
+def test_a_resident_reports_a_pothole_and_the_contractor_sees_it(page, server) -> None:
+    page.goto(f"{server}/report/")
+    page.get_by_label("What are you reporting?").select_option(label="Pothole")
+    page.get_by_label("Postcode of the place").fill("WN5 0AA")
+    page.get_by_label("What is the problem, and exactly where?").fill("A deep pothole outside number 12")
+    page.get_by_role("button", name="Send report").click()
+    reference = page.get_by_test_id("reference").inner_text()
+    assert reference.startswith("R-")
+    contractor = page.get_by_test_id("routed-to").inner_text()
+    assert "for Wigan Metropolitan Borough Council" in contractor
+    sign_in(page, server, "wigan.provider-staff")
+    page.wait_for_url(f"{server}/c/wigan/provider/")
+    page.get_by_role("link", name="Your queue of residents' reports").click()
+    assert reference in page.locator("table").inner_text()

@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "council.providers.manage": frozenset({Role.COMMISSIONER}),
     "council.people_with_access.view": frozenset({Role.COMMISSIONER, Role.RECORDS_MANAGER}),
     "directory.services.publish": frozenset({Role.COMMISSIONER}),
+    "directory.reports.handle": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.events.view": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.webhooks.manage": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
     "integration.imports.run": frozenset({Role.COMMISSIONER}),

@@ -10,8 +10,8 @@ from django.db import transaction
 from faker import Faker
 
 from civichub.core.actors import Actor
-from civichub.core.models import Council, CouncilProvider
-from civichub.directory.models import Service, Taxonomy, TaxonomyTerm
+from civichub.core.models import Council, CouncilProvider, Membership, Role
+from civichub.directory.models import ReportCategory, Responsibility, Service, Taxonomy, TaxonomyTerm
 from civichub.directory.services import ServiceDetails, add_service
 from civichub.places.models import Postcode, Ward
 
@@ -54,6 +54,54 @@ def taxonomy() -> list[TaxonomyTerm]:
     ]
 
 
+REPORT_CATEGORIES = {
+    "Pothole": "A hole or crack in a road or pavement",
+    "Missed bin collection": "Your bin was not emptied on collection day",
+    "Fly-tipping": "Rubbish dumped where it should not be",
+    "Street light not working": "A street light that is out or always on",
+    "Noisy neighbour": "Noise from a home or business nearby",
+    "Graffiti": "Graffiti on a public building, wall or bridge",
+}
+# Categories each demo council has contracted out, to one of its providers: the rest it handles itself.
+CONTRACTED = {
+    "Pothole": "Highways maintenance contract",
+    "Missed bin collection": "Waste collection contract",
+    "Street light not working": "Street lighting PFI",
+}
+
+
+def report_categories() -> list:
+    return [
+        ReportCategory.objects.get_or_create(name=name, defaults={"description": text})[0]
+        for name, text in REPORT_CATEGORIES.items()
+    ]
+
+
+def responsibilities(rng: random.Random) -> None:
+    categories = {c.name: c for c in report_categories()}
+    for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]).order_by("gss_code"):
+        providers = list(
+            CouncilProvider.objects.for_council(council)
+            .filter(organisation__kind="company")
+            .order_by("since")
+        )
+        # The demo's provider-staff user works for the highways contractor, so their queue fills up.
+        staff = Membership.objects.filter(council=council, role=Role.PROVIDER_STAFF).select_related(
+            "organisation"
+        )
+        highways = staff[0].organisation if staff else rng.choice(providers).organisation
+        for name, arrangement in CONTRACTED.items():
+            Responsibility.objects.for_council(council).get_or_create(
+                category=categories[name],
+                ward_code="",
+                defaults={
+                    "council": council,
+                    "organisation": highways if name == "Pothole" else rng.choice(providers).organisation,
+                    "arrangement": arrangement,
+                },
+            )
+
+
 @transaction.atomic
 def load(per_council: int = 150, seed: int = 2026) -> int:
     """Give each demo council `per_council` services (once: a second run adds nothing)."""
@@ -61,6 +109,7 @@ def load(per_council: int = 150, seed: int = 2026) -> int:
     fake, rng = Faker("en_GB"), random.Random(seed)
     fake.seed_instance(seed)
     terms = taxonomy()
+    responsibilities(random.Random(seed))
     made = 0
     for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]).order_by("gss_code"):
         if Service.objects.for_council(council).exists():

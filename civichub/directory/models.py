@@ -141,3 +141,74 @@ class Contact(TenantScopedModel, TimestampedModel):
     title = models.CharField(max_length=255, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
+
+
+class ReportCategory(TimestampedModel):
+    """Something a resident can report: a pothole, a missed bin, a noisy neighbour."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "report categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Responsibility(TenantScopedModel, TimestampedModel):
+    """Who deals with a category of report in (part of) a council's area: the council itself or a provider.
+
+    A ward-specific entry wins over a council-wide one. Until contracts live on the platform,
+    commissioners record these; later they follow from the contract that covers the category and place.
+    """
+
+    category = models.ForeignKey(ReportCategory, on_delete=models.PROTECT, related_name="responsibilities")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        help_text="The provider responsible; blank when the council deals with it itself",
+    )
+    ward_code = models.CharField(max_length=9, blank=True, help_text="Blank for the whole council")
+    arrangement = models.CharField(max_length=255, blank=True, help_text="e.g. the contract it comes under")
+
+    class Meta(TenantScopedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "category", "ward_code"], name="one_responsibility_per_area"
+            )
+        ]
+
+
+class Report(TenantScopedModel, TimestampedModel):
+    """A resident's report, routed to whoever is responsible, followed by its reference number."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        IN_PROGRESS = "in_progress", "Being dealt with"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed without action"
+
+    reference = models.CharField(max_length=12, unique=True)
+    category = models.ForeignKey(ReportCategory, on_delete=models.PROTECT, related_name="reports")
+    postcode = models.CharField(max_length=8)
+    ward_code = models.CharField(max_length=9, blank=True)
+    description = models.TextField()
+    reporter_email = models.EmailField(blank=True, help_text="Personal data: reads are audited")
+    routed_to = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The provider whose queue it is in; blank when it is the council's own",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    status_note = models.CharField(max_length=255, blank=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["-created_at"]

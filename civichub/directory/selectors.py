@@ -20,10 +20,15 @@ from django.db.models import (
 from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
 
+from civichub.core import audit, policy
+from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation, OrganisationIdentifier
+from civichub.core.selectors import one_or_404
 from civichub.directory.models import (
     Contact,
     CostOption,
+    Report,
+    ReportCategory,
     Schedule,
     Service,
     ServiceArea,
@@ -376,3 +381,43 @@ def council_documents(council: Council) -> list[str]:
 
     rows = Service.objects.for_council(council).filter(is_published=True).order_by("name", "id")
     return [doc or refresh_document(service) for service, doc in ((s, s.oruk_document) for s in rows)]
+
+
+def report_categories() -> QuerySet[ReportCategory]:
+    return ReportCategory.objects.order_by("name")
+
+
+def report_status(reference: str) -> Report:
+    """A report by its reference, for the resident following it (public: no personal data is shown)."""
+    found = (
+        Report.unscoped.filter(reference=reference.strip().upper())
+        .select_related("category", "routed_to", "council")
+        .first()
+    )
+    if found is None:
+        raise Http404("No report has that reference")
+    return found
+
+
+def report_queue(actor: Actor, council: Council) -> QuerySet[Report]:
+    """The reports someone handles: all of the council's for its officers, their own for a provider."""
+    from civichub.directory.reports import acting_provider
+
+    policy.require(actor, "directory.reports.handle", council)
+    queue = Report.objects.for_council(council).select_related("category", "routed_to")
+    provider = acting_provider(actor, council)
+    return queue.filter(routed_to=provider) if provider is not None else queue
+
+
+def report_to_handle(actor: Actor, council: Council, reference: str) -> Report:
+    """One report from the actor's queue, with the reporter's contact details: that read is audited."""
+    report = one_or_404(
+        report_queue(actor, council),
+        "There is no report with that reference in your queue",
+        reference=reference.upper(),
+    )
+    if report.reporter_email:
+        audit.record(
+            actor, "directory.report.contact_read", obj=report, council=council, purpose="Handling the report"
+        )
+    return report

@@ -6,6 +6,11 @@ app_name = "directory"
 
 urlpatterns = [
     path("find/", views.find, name="find"),
+    path("report/", views.report, name="report"),
+    path("report/track/", views.track, name="track"),
+    path("report/<str:reference>/", views.report_status, name="report-status"),
+    path("c/<slug:council_slug>/reports/", views.report_queue, name="report-queue"),
+    path("c/<slug:council_slug>/reports/<str:reference>/", views.handle_report, name="handle-report"),
     path("c/<slug:council_slug>/directory/export.json", views.export, name="export"),
     path("find/services/<uuid:service_id>/", views.service_page, name="service"),
     path("openreferral/", views.root, name="oruk-root"),

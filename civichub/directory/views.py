@@ -9,13 +9,13 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from civichub.core.access import council_page, public
+from civichub.core.access import actor_of, council_page, public
 from civichub.core.models import Council
-from civichub.directory import finder, oruk, selectors
-from civichub.directory.models import Service
+from civichub.directory import finder, oruk, reports, selectors
+from civichub.directory.models import Report, Service
 
 
 def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
@@ -177,3 +177,114 @@ def export(request: HttpRequest, council: Council) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{council.slug}-directory-oruk.json"'
     return response
+
+
+@public
+def report(request: HttpRequest) -> HttpResponse:
+    """Report a problem: category, postcode and description; routed to whoever is responsible."""
+    error = None
+    if request.method == "POST":
+        try:
+            made = reports.submit(
+                request.POST.get("category", ""),
+                request.POST.get("postcode", ""),
+                request.POST.get("description", ""),
+                request.POST.get("email", ""),
+            )
+        except reports.ReportNotAccepted as exc:
+            error = (exc.field, str(exc))
+        else:
+            return redirect("directory:report-status", reference=made.reference)
+    return render(
+        request,
+        "directory/report.html",
+        {
+            "title": "Report a problem",
+            "section": "report",
+            "error": error,
+            "form": request.POST,
+            "categories": selectors.report_categories(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@public
+def report_status(request: HttpRequest, reference: str) -> HttpResponse:
+    found = selectors.report_status(reference)
+    return render(
+        request,
+        "directory/report_status.html",
+        {
+            "title": f"Report {found.reference}",
+            "section": "report",
+            "report": found,
+        },
+    )
+
+
+@public
+def track(request: HttpRequest) -> HttpResponse:
+    reference = request.GET.get("reference", "").strip().upper()
+    if reference:
+        try:
+            return redirect("directory:report-status", reference=selectors.report_status(reference).reference)
+        except Http404:
+            error = f"No report has the reference {reference}: check it against your confirmation"
+    else:
+        error = "Enter the reference of your report, like R-7K3M9QP" if "reference" in request.GET else ""
+    return render(
+        request,
+        "directory/track.html",
+        {"title": "Follow a report", "section": "report", "error": error, "reference": reference},
+        status=400 if error else 200,
+    )
+
+
+@council_page("directory.reports.handle")
+def report_queue(request: HttpRequest, council: Council) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    queue = selectors.report_queue(actor_of(request), council)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        queue = queue.filter(status__in=["received", "in_progress"])
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/report_queue.html",
+        {
+            "title": "Reports",
+            "section": "council",
+            "council": council,
+            "page": page,
+            "status": status,
+        },
+    )
+
+
+@council_page("directory.reports.handle")
+def handle_report(request: HttpRequest, council: Council, reference: str) -> HttpResponse:
+    actor = actor_of(request)
+    found = selectors.report_to_handle(actor, council, reference)
+    error = None
+    if request.method == "POST":
+        try:
+            reports.update_status(actor, found, request.POST.get("status", ""), request.POST.get("note", ""))
+        except reports.ReportNotAccepted as exc:
+            error = str(exc)
+        else:
+            return redirect("directory:handle-report", council_slug=council.slug, reference=found.reference)
+    return render(
+        request,
+        "directory/handle_report.html",
+        {
+            "title": f"Report {found.reference}",
+            "section": "council",
+            "council": council,
+            "report": found,
+            "statuses": Report.Status.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,157 @@
+"""Reports from residents, routed to whoever is responsible ("who is responsible" routing).
+
+A resident names a category and a postcode. The postcode gives the council (which may be a neighbour
+across the boundary) and the ward; the council's responsibilities give the provider (a ward-specific
+arrangement before a council-wide one), or else the council itself. The report lands in that
+provider's queue, the council sees every report in its area, and the resident follows it by reference.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import Http404
+
+from civichub.core import audit, policy
+from civichub.core.actors import Actor
+from civichub.core.models import Council, Membership, Organisation, Role
+from civichub.directory.models import Report, ReportCategory, Responsibility
+from civichub.integration.services import publish
+from civichub.places import selectors as places
+
+REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
+
+
+class ReportNotAccepted(ValueError):
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Routing:
+    council: Council
+    postcode: str
+    ward_code: str
+    organisation: Organisation | None
+    arrangement: str
+
+
+def route(category: ReportCategory, postcode: str) -> Routing:
+    """Who deals with this category at this postcode; ReportNotAccepted if we cannot say."""
+    try:
+        place = places.postcode(postcode)
+    except places.BadPostcode as exc:
+        raise ReportNotAccepted("postcode", str(exc)) from exc
+    except Http404:
+        raise ReportNotAccepted(
+            "postcode", f"We do not hold the postcode {postcode.strip().upper()}"
+        ) from None
+    if place.local_authority is None:
+        raise ReportNotAccepted(
+            "postcode", f"{place.postcode} is not a street address: enter the postcode of the place"
+        )
+    council = Council.objects.filter(gss_code=place.local_authority.gss_code).first()
+    if council is None:
+        raise ReportNotAccepted(
+            "postcode",
+            f"{place.postcode} is looked after by {place.local_authority.name}, which does not take reports "
+            f"here yet: please contact {place.local_authority.short_name} directly",
+        )
+    ward = place.ward.gss_code if place.ward else ""
+    responsibility = (
+        Responsibility.objects.for_council(council)
+        .filter(category=category, ward_code__in=[ward, ""])
+        .select_related("organisation")
+        .order_by("-ward_code")
+        .first()
+    )
+    if responsibility is None:
+        return Routing(council, place.postcode, ward, None, "")
+    return Routing(council, place.postcode, ward, responsibility.organisation, responsibility.arrangement)
+
+
+@transaction.atomic
+def submit(category_id: str, postcode: str, description: str, email: str = "") -> Report:
+    """Accept a resident's report (no sign-in) and route it. Returns it with its reference."""
+    category = ReportCategory.objects.filter(pk=category_id).first() if category_id else None
+    if category is None:
+        raise ReportNotAccepted("category", "Choose what you are reporting from the list")
+    description = description.strip()
+    if len(description) < 10:
+        raise ReportNotAccepted("description", "Describe the problem in at least 10 characters")
+    if len(description) > 2000:
+        raise ReportNotAccepted("description", "The description must be 2,000 characters or fewer")
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ReportNotAccepted(
+                "email", "Enter an email address like name@example.com, or leave it empty"
+            ) from None
+    routing = route(category, postcode)
+    report = Report.objects.create(
+        council=routing.council,
+        reference=_new_reference(),
+        category=category,
+        postcode=routing.postcode,
+        ward_code=routing.ward_code,
+        description=description,
+        reporter_email=email,
+        routed_to=routing.organisation,
+    )
+    audit.record(Actor.system("public report", routing.council), "directory.report.received", obj=report)
+    publish(
+        "directory.report.received",
+        council=routing.council,
+        subject=report,
+        data={
+            "reference": report.reference,
+            "category": category.name,
+            "ward_code": routing.ward_code,
+            "routed_to": str(routing.organisation.pk) if routing.organisation else None,
+        },
+    )
+    return report
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "R-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(7))
+        if not Report.unscoped.filter(reference=reference).exists():
+            return reference
+
+
+def acting_provider(actor: Actor, council: Council) -> Organisation | None:
+    """For provider staff who are not also council officers: the organisation whose queue they work."""
+    roles = policy.roles_in(actor.user, council) if actor.user else set()
+    if roles & (policy.OFFICERS | {Role.PLATFORM_ADMIN}):
+        return None
+    membership = Membership.objects.filter(user=actor.user, council=council, role=Role.PROVIDER_STAFF).first()
+    return membership.organisation if membership else None
+
+
+@transaction.atomic
+def update_status(actor: Actor, report: Report, status: str, note: str = "") -> Report:
+    """Move a report on. Council officers may update any report in the area; a provider only its own."""
+    policy.require(actor, "directory.reports.handle", report.council)
+    provider = acting_provider(actor, report.council)
+    if provider is not None and report.routed_to_id != provider.pk:
+        raise PermissionDenied("This report is not in your organisation's queue")
+    if status not in Report.Status.values:
+        raise ReportNotAccepted("status", "Choose a status from the list")
+    report.status, report.status_note = status, note.strip()[:255]
+    report.save(update_fields=["status", "status_note", "updated_at"])
+    audit.record(actor, "directory.report.status_changed", obj=report, data={"status": status})
+    publish(
+        "directory.report.status_changed",
+        council=report.council,
+        subject=report,
+        data={"reference": report.reference, "status": status},
+    )
+    return report
