@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from civichub.core.api import router as core_router
+from civichub.directory.api import router as directory_router
 from civichub.integration.api import router as integration_router
 from civichub.places.api import router as places_router
 
@@ -46,3 +47,4 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 api.add_router("/", core_router)
 api.add_router("/", places_router)
 api.add_router("/", integration_router)
+api.add_router("/", directory_router)

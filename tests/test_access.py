@@ -32,6 +32,8 @@ PUBLIC_API = {
     ("get", "/api/v1/places/lsoas/{code}"),
     ("get", "/api/v1/places/wards/{code}"),
     ("get", "/api/v1/event-types"),
+    ("post", "/api/v1/reports"),
+    ("get", "/api/v1/reports/{reference}"),
 }
 
 
@@ -250,7 +252,9 @@ def test_no_api_route_shows_another_councils_objects(client, world) -> None:
                 form = {"import_type": "providers", "file": SimpleUploadedFile("p.csv", b"name\n")}
                 status = client.post(url, form, **auth).status_code
             else:
-                body = json.dumps({"url": "http://127.0.0.1:9/hook", "event_types": [], "name": "x"})
+                body = json.dumps(
+                    {"url": "http://127.0.0.1:9/hook", "event_types": [], "name": "x", "status": "closed"}
+                )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"
             tried += 1

@@ -112,3 +112,31 @@ def test_following_a_report_by_reference(client, setup) -> None:
     )
     missing = client.get("/report/track/", {"reference": "R-NOSUCH1"})
     assert missing.status_code == 400 and "No report has the reference R-NOSUCH1" in missing.content.decode()
+
+
+def test_the_api_submits_follows_and_works_reports(client, client_as, make_user, setup, wigan) -> None:
+    pothole = setup["categories"]["Pothole"]
+    made = client.post(
+        "/api/v1/reports",
+        {"category_id": str(pothole.pk), "postcode": "WN5 0AA", "description": "Pothole by the bus stop"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["dealt_with_by"] == "Wigan Highways Ltd"
+    reference = made.json()["reference"]
+    assert client.get(f"/api/v1/reports/{reference}").json()["status"] == "received"
+    bad = client.post(
+        "/api/v1/reports",
+        {"category_id": str(pothole.pk), "postcode": "nowhere", "description": "Pothole by the bus stop"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("postcode:")
+    staff = client_as(make_user(Role.PROVIDER_STAFF, wigan, organisation=setup["highways"]))
+    assert [r["reference"] for r in staff.get("/api/v1/c/wigan/reports").json()] == [reference]
+    moved = staff.post(
+        f"/api/v1/c/wigan/reports/{reference}/status",
+        {"status": "in_progress", "note": "Booked"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "in_progress"
+    other = client_as(make_user(Role.PROVIDER_STAFF, wigan, organisation=setup["ward_crew"]))
+    assert other.get(f"/api/v1/c/wigan/reports/{reference}").status_code == 404
