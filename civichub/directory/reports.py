@@ -18,7 +18,7 @@ from django.http import Http404
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
-from civichub.core.models import Council, Membership, Organisation, Role
+from civichub.core.models import Council, CouncilProvider, Membership, Organisation, Role
 from civichub.directory.models import Report, ReportCategory, Responsibility
 from civichub.integration.services import publish
 from civichub.places import selectors as places
@@ -155,3 +155,64 @@ def update_status(actor: Actor, report: Report, status: str, note: str = "") -> 
         data={"reference": report.reference, "status": status},
     )
     return report
+
+
+@transaction.atomic
+def set_responsibility(
+    actor: Actor,
+    council: Council,
+    *,
+    category_id: str,
+    organisation_id: str = "",
+    ward_code: str = "",
+    arrangement: str = "",
+) -> Responsibility:
+    """Say who deals with a category of report in the council (or one ward): a provider, or the council."""
+    policy.require(actor, "council.providers.manage", council)
+    category = ReportCategory.objects.filter(pk=category_id).first() if category_id else None
+    if category is None:
+        raise ReportNotAccepted("category", "Choose a category from the list")
+    organisation = None
+    if organisation_id:
+        provider = (
+            CouncilProvider.objects.for_council(council)
+            .filter(organisation_id=organisation_id)
+            .select_related("organisation")
+            .first()
+        )
+        if provider is None:
+            raise ReportNotAccepted(
+                "organisation", "Choose one of the council's providers, or the council itself"
+            )
+        organisation = provider.organisation
+    ward_code = ward_code.strip().upper()
+    if ward_code:
+        try:
+            places.ward(ward_code, in_area=council.gss_code)
+        except Http404:
+            raise ReportNotAccepted(
+                "ward", f"{ward_code} is not one of {council.short_name}'s wards"
+            ) from None
+    responsibility, _ = Responsibility.objects.for_council(council).update_or_create(
+        category=category,
+        ward_code=ward_code,
+        defaults={"council": council, "organisation": organisation, "arrangement": arrangement.strip()[:255]},
+    )
+    audit.record(
+        actor,
+        "directory.responsibility.set",
+        obj=responsibility,
+        data={
+            "category": category.name,
+            "ward": ward_code,
+            "organisation": str(organisation.pk) if organisation else None,
+        },
+    )
+    return responsibility
+
+
+@transaction.atomic
+def remove_responsibility(actor: Actor, responsibility: Responsibility) -> None:
+    policy.require(actor, "council.providers.manage", responsibility.council)
+    audit.record(actor, "directory.responsibility.removed", obj=responsibility)
+    Responsibility.objects.for_council(responsibility.council).filter(pk=responsibility.pk).delete()

@@ -29,6 +29,7 @@ from civichub.directory.models import (
     CostOption,
     Report,
     ReportCategory,
+    Responsibility,
     Schedule,
     Service,
     ServiceArea,
@@ -421,3 +422,12 @@ def report_to_handle(actor: Actor, council: Council, reference: str) -> Report:
             actor, "directory.report.contact_read", obj=report, council=council, purpose="Handling the report"
         )
     return report
+
+
+def responsibilities(actor: Actor, council: Council) -> QuerySet[Responsibility]:
+    policy.require(actor, "council.providers.manage", council)
+    return (
+        Responsibility.objects.for_council(council)
+        .select_related("category", "organisation")
+        .order_by("category__name", "ward_code")
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/track/", views.track, name="track"),
     path("report/<str:reference>/", views.report_status, name="report-status"),
     path("c/<slug:council_slug>/reports/", views.report_queue, name="report-queue"),
+    path("c/<slug:council_slug>/responsibilities/", views.responsibilities, name="responsibilities"),
     path("c/<slug:council_slug>/reports/<str:reference>/", views.handle_report, name="handle-report"),
     path("c/<slug:council_slug>/directory/export.json", views.export, name="export"),
     path("find/services/<uuid:service_id>/", views.service_page, name="service"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from civichub.core.access import actor_of, council_page, public
 from civichub.core.models import Council
+from civichub.core.selectors import council_providers
 from civichub.directory import finder, oruk, reports, selectors
 from civichub.directory.models import Report, Service
 
@@ -285,6 +286,49 @@ def handle_report(request: HttpRequest, council: Council, reference: str) -> Htt
             "report": found,
             "statuses": Report.Status.choices,
             "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@council_page("council.providers.manage")
+def responsibilities(request: HttpRequest, council: Council) -> HttpResponse:
+    """Who deals with each category of report: name a provider (council-wide or for a ward), or remove one."""
+    actor = actor_of(request)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                found = selectors.responsibilities(actor, council).filter(pk=request.POST["remove"]).first()
+                if found is None:
+                    raise Http404("No such responsibility")
+                reports.remove_responsibility(actor, found)
+            else:
+                reports.set_responsibility(
+                    actor,
+                    council,
+                    category_id=request.POST.get("category", ""),
+                    organisation_id=request.POST.get("organisation", ""),
+                    ward_code=request.POST.get("ward", ""),
+                    arrangement=request.POST.get("arrangement", ""),
+                )
+        except reports.ReportNotAccepted as exc:
+            error = (exc.field, str(exc))
+        else:
+            return redirect("directory:responsibilities", council_slug=council.slug)
+
+    return render(
+        request,
+        "directory/responsibilities.html",
+        {
+            "title": "Who deals with reports",
+            "section": "council",
+            "council": council,
+            "error": error,
+            "form": request.POST,
+            "entries": selectors.responsibilities(actor, council),
+            "categories": selectors.report_categories(),
+            "providers": council_providers(actor, council),
         },
         status=400 if error else 200,
     )

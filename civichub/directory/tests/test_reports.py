@@ -140,3 +140,39 @@ def test_the_api_submits_follows_and_works_reports(client, client_as, make_user,
     assert moved.status_code == 200 and moved.json()["status"] == "in_progress"
     other = client_as(make_user(Role.PROVIDER_STAFF, wigan, organisation=setup["ward_crew"]))
     assert other.get(f"/api/v1/c/wigan/reports/{reference}").status_code == 404
+
+
+def test_a_commissioner_names_who_deals_with_a_category(client, client_as, make_user, setup, wigan) -> None:
+    from datetime import date
+
+    from civichub.core import services as core
+    from civichub.core.actors import Actor
+
+    lights = Organisation.objects.create(name="Bright Lights Ltd", kind="company")
+    core.add_provider(
+        Actor.system("test"), wigan, lights, services_summary="Street lighting", since=date(2020, 1, 1)
+    )
+    commissioner = client_as(make_user(Role.COMMISSIONER, wigan))
+    category = setup["categories"]["Street light not working"]
+    saved = commissioner.post(
+        "/c/wigan/responsibilities/",
+        {"category": str(category.pk), "organisation": str(lights.pk), "arrangement": "PFI"},
+    )
+    assert saved.status_code == 302
+    reference = post(client, category, "WN5 0AA", "The light has been out all week")["Location"].split("/")[
+        -2
+    ]
+    assert Report.objects.for_council(wigan).get(reference=reference).routed_to == lights
+    not_ours = commissioner.post(
+        "/c/wigan/responsibilities/",
+        {"category": str(category.pk), "organisation": str(setup["ward_crew"].pk)},
+    )
+    assert not_ours.status_code == 400 and "Choose one of the council" in not_ours.content.decode()
+    wrong_ward = commissioner.post(
+        "/c/wigan/responsibilities/", {"category": str(category.pk), "ward": "E05001163"}
+    )
+    assert wrong_ward.status_code == 400 and "E05001163 is not one of Wigan" in wrong_ward.content.decode()
+    entry = Responsibility.objects.for_council(wigan).get(category=category)
+    assert commissioner.post("/c/wigan/responsibilities/", {"remove": str(entry.pk)}).status_code == 302
+    assert not Responsibility.objects.for_council(wigan).filter(category=category).exists()
+    assert client_as(make_user(Role.CASEWORKER, wigan)).get("/c/wigan/responsibilities/").status_code == 403
