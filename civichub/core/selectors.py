@@ -120,6 +120,23 @@ def api_token(user: User, token_id: UUID | str) -> ApiToken:
     return one_or_404(api_tokens(user), "You have no token with that id", pk=token_id)
 
 
+def acting_provider(actor: Actor, council: Council) -> Organisation | None:
+    """For provider staff who are not also council officers, the organisation they act for in the council.
+
+    Pages and services use it to narrow what a provider sees to its own: its webhook endpoints, its
+    queue of residents' reports. Officers and platform administrators act for the council (None).
+    """
+    roles = policy.roles_in(actor.user, council) if actor.user else set()
+    if roles & (policy.OFFICERS | {Role.PLATFORM_ADMIN}):
+        return None
+    membership = (
+        Membership.objects.filter(user=actor.user, council=council, role=Role.PROVIDER_STAFF)
+        .select_related("organisation")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
 # Where each role starts: the first matching membership decides, in this order.
 HOME_ORDER = [
     Role.PLATFORM_ADMIN,

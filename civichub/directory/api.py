@@ -81,7 +81,7 @@ def queue(
     actor, council = council_actor(request, council_slug, "directory.reports.handle")
     found = selectors.report_queue(actor, council).select_related("council")
     if open_only:
-        found = found.filter(status__in=["received", "in_progress"])
+        found = found.filter(status__in=Report.OPEN_STATUSES)
     return list(found[:limit])
 
 

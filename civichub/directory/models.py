@@ -193,6 +193,8 @@ class Report(TenantScopedModel, TimestampedModel):
         RESOLVED = "resolved", "Resolved"
         CLOSED = "closed", "Closed without action"
 
+    OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS)
+
     reference = models.CharField(max_length=12, unique=True)
     category = models.ForeignKey(ReportCategory, on_delete=models.PROTECT, related_name="reports")
     postcode = models.CharField(max_length=8)

@@ -18,7 +18,8 @@ from django.http import Http404
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
-from civichub.core.models import Council, CouncilProvider, Membership, Organisation, Role
+from civichub.core.models import Council, CouncilProvider, Organisation
+from civichub.core.selectors import acting_provider
 from civichub.directory.models import Report, ReportCategory, Responsibility
 from civichub.integration.services import publish
 from civichub.places import selectors as places
@@ -125,15 +126,6 @@ def _new_reference() -> str:
         reference = "R-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(7))
         if not Report.unscoped.filter(reference=reference).exists():
             return reference
-
-
-def acting_provider(actor: Actor, council: Council) -> Organisation | None:
-    """For provider staff who are not also council officers: the organisation whose queue they work."""
-    roles = policy.roles_in(actor.user, council) if actor.user else set()
-    if roles & (policy.OFFICERS | {Role.PLATFORM_ADMIN}):
-        return None
-    membership = Membership.objects.filter(user=actor.user, council=council, role=Role.PROVIDER_STAFF).first()
-    return membership.organisation if membership else None
 
 
 @transaction.atomic

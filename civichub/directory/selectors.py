@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation, OrganisationIdentifier
-from civichub.core.selectors import one_or_404
+from civichub.core.selectors import acting_provider, one_or_404
 from civichub.directory.models import (
     Contact,
     CostOption,
@@ -402,8 +402,6 @@ def report_status(reference: str) -> Report:
 
 def report_queue(actor: Actor, council: Council) -> QuerySet[Report]:
     """The reports someone handles: all of the council's for its officers, their own for a provider."""
-    from civichub.directory.reports import acting_provider
-
     policy.require(actor, "directory.reports.handle", council)
     queue = Report.objects.for_council(council).select_related("category", "routed_to")
     provider = acting_provider(actor, council)

@@ -249,7 +249,7 @@ def report_queue(request: HttpRequest, council: Council) -> HttpResponse:
     queue = selectors.report_queue(actor_of(request), council)
     status = request.GET.get("status", "open")
     if status == "open":
-        queue = queue.filter(status__in=["received", "in_progress"])
+        queue = queue.filter(status__in=Report.OPEN_STATUSES)
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from civichub.core.api import ErrorOut, council_actor
+from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
 from civichub.integration.catalogue import CATALOGUE
 from civichub.integration.imports import MAX_BYTES
@@ -131,7 +132,7 @@ def create_endpoint(request: HttpRequest, council_slug: str, payload: EndpointIn
             url=payload.url,
             event_types=payload.event_types,
             description=payload.description,
-            organisation=selectors.acting_organisation(actor, council),
+            organisation=acting_provider(actor, council),
         )
     except services.EndpointNotSaved as exc:
         return 400, {"detail": f"{exc.field}: {exc}"}

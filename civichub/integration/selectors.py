@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 
 from civichub.core import policy
 from civichub.core.actors import Actor
-from civichub.core.models import Council, Membership, Organisation, Role
-from civichub.core.selectors import one_or_404
+from civichub.core.models import Council
+from civichub.core.selectors import acting_provider, one_or_404
 from civichub.integration.models import (
     DeliveryAttempt,
     DomainEvent,
@@ -42,20 +42,11 @@ def events(
     return list(queryset.order_by("seq")[:limit])
 
 
-def acting_organisation(actor: Actor, council: Council) -> Organisation | None:
-    """For provider staff (who are not also officers), the organisation whose endpoints they manage."""
-    roles = policy.roles_in(actor.user, council) if actor.user else set()
-    if roles & (policy.OFFICERS | {Role.PLATFORM_ADMIN}):
-        return None
-    membership = Membership.objects.filter(user=actor.user, council=council, role=Role.PROVIDER_STAFF).first()
-    return membership.organisation if membership else None
-
-
 def endpoints(actor: Actor, council: Council) -> QuerySet[WebhookEndpoint]:
     """The endpoints the actor may manage: all of the council's for officers, their own for providers."""
     policy.require(actor, "integration.webhooks.manage", council)
     queryset = WebhookEndpoint.objects.for_council(council).select_related("organisation")
-    organisation = acting_organisation(actor, council)
+    organisation = acting_provider(actor, council)
     if organisation is not None:
         queryset = queryset.filter(organisation=organisation)
     return queryset.order_by("url")

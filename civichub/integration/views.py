@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from civichub.core.access import actor_of, council_page, public
 from civichub.core.models import Council
+from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
 from civichub.integration.catalogue import CATALOGUE
 from civichub.integration.forms import EndpointForm
@@ -56,7 +57,7 @@ def webhooks(request: HttpRequest, council: Council) -> HttpResponse:
                 url=form.cleaned_data["url"],
                 event_types=form.cleaned_data["event_types"],
                 description=form.cleaned_data["description"],
-                organisation=selectors.acting_organisation(actor, council),
+                organisation=acting_provider(actor, council),
             )
         except services.EndpointNotSaved as exc:
             form.add_error(exc.field, str(exc))
