@@ -13,6 +13,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
 from civichub.core import policy
@@ -20,6 +22,12 @@ from civichub.core.actors import Actor
 from civichub.core.models import User
 
 View = Callable[..., HttpResponseBase]
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, items: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
+    """The page of `items` that the request's ?page= asks for (the last page if it asks for too much)."""
+    return Paginator(items, size).get_page(request.GET.get("page"))
 
 
 def public(view: View) -> View:

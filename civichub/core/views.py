@@ -5,27 +5,18 @@ do the work."""
 from __future__ import annotations
 
 import csv
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from civichub.core import policy, selectors, services
-from civichub.core.access import actor_of, council_page, public, signed_in, user_of
+from civichub.core.access import actor_of, council_page, page_of, public, signed_in, user_of
 from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm
 from civichub.core.models import Council, Organisation, Role
 from civichub.places import selectors as places
-
-PAGE_SIZE = 50
-
-
-def page_of(request: HttpRequest, items: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(items, size).get_page(request.GET.get("page"))
 
 
 @public

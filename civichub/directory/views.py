@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from civichub.core.access import actor_of, council_page, public
+from civichub.core.access import actor_of, council_page, page_of, public
 from civichub.core.models import Council
 from civichub.core.selectors import council_providers
 from civichub.directory import finder, oruk, reports, selectors
@@ -244,13 +244,11 @@ def track(request: HttpRequest) -> HttpResponse:
 
 @council_page("directory.reports.handle")
 def report_queue(request: HttpRequest, council: Council) -> HttpResponse:
-    from django.core.paginator import Paginator
-
     queue = selectors.report_queue(actor_of(request), council)
     status = request.GET.get("status", "open")
     if status == "open":
         queue = queue.filter(status__in=Report.OPEN_STATUSES)
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    page = page_of(request, queue)
     return render(
         request,
         "directory/report_queue.html",

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from civichub.core.access import actor_of, council_page, public
+from civichub.core.access import actor_of, council_page, page_of, public
 from civichub.core.models import Council
 from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
@@ -81,7 +80,7 @@ def webhooks(request: HttpRequest, council: Council) -> HttpResponse:
 @council_page("integration.webhooks.manage")
 def webhook(request: HttpRequest, council: Council, endpoint_id: str) -> HttpResponse:
     endpoint = selectors.endpoint(actor_of(request), council, endpoint_id)
-    page = Paginator(selectors.deliveries(endpoint), PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.deliveries(endpoint))
     return render(
         request,
         "integration/webhook.html",
@@ -167,7 +166,7 @@ def imports(request: HttpRequest, council: Council) -> HttpResponse:
                         f"This file was already imported on {run.created_at:%-d %B %Y}: nothing new was done",
                     )
                 return redirect("integration:import", council_slug=council.slug, run_id=run.pk)
-    page = Paginator(selectors.imports(actor, council), PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.imports(actor, council))
     return render(
         request,
         "integration/imports.html",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from civichub.core.access import council_page, public
+from civichub.core.access import council_page, page_of, public
 from civichub.core.models import Council
 from civichub.places import selectors
 from civichub.places.models import Lsoa
@@ -109,7 +108,7 @@ def council_lsoas(request: HttpRequest, council: Council) -> HttpResponse:
     lsoas = selectors.lsoas_in(council.gss_code)
     if request.GET.get("format") == "csv":
         return _lsoa_csv(f"{council.slug}-lsoas.csv", lsoas)
-    page = Paginator(lsoas, 50).get_page(request.GET.get("page"))
+    page = page_of(request, lsoas)
     return render(
         request,
         "places/council_lsoas.html",
