@@ -65,11 +65,14 @@ for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]):
              for s in services],
             batch_size=2000)
     ids += [str(s.pk) for s in services[:2500]]
-# In real use every service has its stored ORUK document (rendered when it changes): render those asked for.
-from civichub.directory.services import refresh_document
+# In real use every service has its stored ORUK document and search entries, derived when it changes:
+# index them all, and render the documents of those the benchmark asks for.
+from civichub.directory.services import refresh, reindex
 from civichub.directory.selectors import service_for_document
+for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]):
+    reindex(council)
 for i in ids:
-    refresh_document(service_for_document(i))
+    refresh(service_for_document(i))
 print(" ".join(ids))
 """
 
@@ -106,8 +109,10 @@ def main() -> None:
     with gunicorn(env) as url:
         detail = drive(url, [f"/openreferral/services/{i}" for i in ids], args.seconds, args.clients)
         print(f"GET /openreferral/services/{{id}}: {detail}")
-        search = drive(url, searches, args.seconds, args.clients)
-        print(f"search text+postcode+proximity, per_page=50: {search}")
+        # Latency with one client per core, then under the same load as the detail test.
+        for clients in sorted({2, args.clients}):
+            search = drive(url, searches, args.seconds, clients)
+            print(f"search text+postcode+proximity, per_page=50, {clients} clients: {search}")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ from faker import Faker
 
 from civichub.core.actors import Actor
 from civichub.core.models import Council, CouncilProvider, Membership, Role
+from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ReportCategory, Responsibility, Service, Taxonomy, TaxonomyTerm
-from civichub.directory.services import ServiceDetails, add_service
+from civichub.directory.services import add_service
 from civichub.places.models import Postcode, Ward
 
 CATEGORIES = {

@@ -19,6 +19,7 @@ from civichub.core.actors import Actor
 from civichub.core.importing import ErrorCollector, Progress
 from civichub.core.models import Council, Organisation, OrganisationIdentifier
 from civichub.directory import services
+from civichub.directory.details import ServiceDetails
 from civichub.directory.models import Service, TaxonomyTerm
 from civichub.integration.imports import ImportType, register
 from civichub.places.models import Postcode
@@ -118,7 +119,7 @@ def check(
         records.append(
             {
                 "organisation": {"name": org.get("name", ""), "identifiers": identifiers},
-                "details": services.ServiceDetails(
+                "details": ServiceDetails(
                     name=item["name"],
                     description=item.get("description", ""),
                     minimum_age=item.get("minimum_age"),
@@ -164,7 +165,7 @@ def apply(
             else Organisation.objects.filter(name__iexact=org_data["name"]).first()
             or core.register_organisation(actor, name=org_data["name"], kind=Organisation.Kind.COMMUNITY)
         )
-        details: services.ServiceDetails = record["details"]
+        details: ServiceDetails = record["details"]
         existing = (
             Service.objects.for_council(council).filter(organisation=organisation, name=details.name).first()
         )

@@ -143,6 +143,35 @@ class Contact(TenantScopedModel, TimestampedModel):
     phone = models.CharField(max_length=30, blank=True)
 
 
+class SearchEntry(TenantScopedModel):
+    """Where a published service is offered and the words it can be found by: what a search near a
+    postcode reads, kept apart from the service so the search never touches the (large) service rows.
+
+    Derived data: `directory.services.refresh` rewrites a service's entries whenever it changes, and
+    `civichub directory reindex` rebuilds them all.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_entries")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    minimum_age = models.PositiveSmallIntegerField(null=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True)
+    # The distinct lower-case words of the name and description, at most WORDS_MAX_BYTES.
+    words = models.TextField()
+
+    WORDS_MAX_BYTES = 2000
+
+    class Meta(TenantScopedModel.Meta):
+        # Covering: a search near a postcode reads a latitude band of this index and nothing else.
+        # (The cap on `words` keeps each entry inside PostgreSQL's B-tree row limit.)
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude", "minimum_age", "maximum_age", "service", "words"],
+                name="search_entry_near",
+            )
+        ]
+
+
 class ReportCategory(TimestampedModel):
     """Something a resident can report: a pothole, a missed bin, a noisy neighbour."""
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
+    F,
+    Min,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
     prefetch_related_objects,
 )
 from django.http import Http404, QueryDict
@@ -31,6 +35,7 @@ from civichub.directory.models import (
     ReportCategory,
     Responsibility,
     Schedule,
+    SearchEntry,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -163,24 +168,30 @@ def parse_query(params: QueryDict) -> ServiceQuery:
     return query
 
 
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in metres (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def search(query: ServiceQuery) -> tuple[list[Service], int]:
     """One page of published services matching the query, and how many match in all."""
-    services = (
-        published_services()
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch("organisation__identifiers", queryset=OrganisationIdentifier.objects.order_by("scheme"))
-        )
-    )
+    if query.postcode_point and query.proximity_m:
+        return _near(query)
+    services = _matching(published_services(), query)
     if query.text:
-        services = services.filter(Q(name__icontains=query.text) | Q(description__icontains=query.text))
+        # Relevance: a match in the name before a match only in the description.
+        services = services.annotate(
+            relevance=Case(When(name__icontains=query.text, then=Value(0)), default=Value(1))
+        ).order_by("relevance", "name", "id")
+    else:
+        services = services.order_by("name", "id")
+    return _with_organisations(list(services[query.window])), services.count()
+
+
+def _terms(text: str) -> list[str]:
+    # Every word asked for must appear (in any order), as residents expect of a search box.
+    return re.findall(r"\w+", text.lower())[:10]
+
+
+def _matching(services: QuerySet[Service], query: ServiceQuery, *, text: bool = True) -> QuerySet[Service]:
+    if text:
+        for term in _terms(query.text):
+            services = services.filter(Q(name__icontains=term) | Q(description__icontains=term))
     if query.taxonomy_term_id:
         services = services.filter(taxonomy_terms__id=query.taxonomy_term_id)
     if query.taxonomy_id:
@@ -204,43 +215,60 @@ def search(query: ServiceQuery) -> tuple[list[Service], int]:
         if query.end_time:
             schedule &= Q(schedules__closes_at__gte=query.end_time)
         services = services.filter(schedule).distinct()
-    if query.postcode_point and query.proximity_m:
-        return _near(services, query)
-    if query.text:
-        # Relevance: a match in the name before a match only in the description.
-        services = services.annotate(
-            relevance=Case(When(name__icontains=query.text, then=Value(0)), default=Value(1))
-        ).order_by("relevance", "name", "id")
-    else:
-        services = services.order_by("name", "id")
-    return list(services[query.window]), services.count()
+    return services
 
 
-def _near(services: QuerySet[Service], query: ServiceQuery) -> tuple[list[Service], int]:
-    """Services with a location within the distance, nearest first (a bounding box in SQL, then exact)."""
+def _with_organisations(services: list[Service]) -> list[Service]:
+    prefetch_related_objects(
+        services,
+        "organisation",
+        Prefetch("organisation__identifiers", queryset=OrganisationIdentifier.objects.order_by("scheme")),
+    )
+    return services
+
+
+def _near(query: ServiceQuery) -> tuple[list[Service], int]:
+    """Services offered within the distance, nearest first.
+
+    Reads only the search entries' covering index: a latitude band, then the longitude, the words
+    and the ages from the same index rows. Distances are on a flat projection at the postcode's
+    latitude, which is within a few metres of the great-circle distance at the finder's distances
+    and needs no trigonometry in SQL (SQLite may be built without it).
+    """
     assert query.postcode_point and query.proximity_m
     lat, lon = query.postcode_point
-    dlat = query.proximity_m / METRES_PER_DEGREE_LATITUDE
-    dlon = dlat / max(0.01, math.cos(math.radians(lat)))
-    in_box = ServiceAtLocation.unscoped.filter(
-        service__in=services,
-        location__latitude__range=(lat - dlat, lat + dlat),
-        location__longitude__range=(lon - dlon, lon + dlon),
-    ).values_list("service_id", "location__latitude", "location__longitude")
-    nearest: dict[Any, float] = {}
-    for service_id, la, lo in in_box:
-        if la is None or lo is None:
-            continue
-        d = distance_m((lat, lon), (la, lo))
-        if d <= query.proximity_m and d < nearest.get(service_id, math.inf):
-            nearest[service_id] = d
-    ordered = sorted(nearest, key=lambda sid: (nearest[sid], str(sid)))
-    chosen = ordered[query.window]
-    by_id = services.in_bulk(chosen)
-    found = [by_id[sid] for sid in chosen if sid in by_id]
-    for item in found:
-        item.distance_m = nearest[item.pk]  # type: ignore[attr-defined]
-    return found, len(ordered)
+    radius = query.proximity_m
+    y_scale = METRES_PER_DEGREE_LATITUDE
+    x_scale = y_scale * max(0.01, math.cos(math.radians(lat)))
+    entries = SearchEntry.unscoped.filter(
+        latitude__range=(lat - radius / y_scale, lat + radius / y_scale),
+        longitude__range=(lon - radius / x_scale, lon + radius / x_scale),
+    )
+    for term in _terms(query.text):
+        entries = entries.filter(words__contains=term)
+    if query.minimum_age is not None:
+        entries = entries.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.minimum_age))
+    if query.maximum_age is not None:
+        entries = entries.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.maximum_age))
+    service_filters = (query.taxonomy_term_id, query.taxonomy_id, query.organization_id, query.modified_after)
+    if any(service_filters) or query.day or query.start_time or query.end_time:
+        entries = entries.filter(service__in=_matching(published_services(), query, text=False).values("pk"))
+    dy = (F("latitude") - Value(lat)) * Value(y_scale)
+    dx = (F("longitude") - Value(lon)) * Value(x_scale)
+    nearest = (
+        entries.alias(distance2=dy * dy + dx * dx)
+        .filter(distance2__lte=radius * radius)
+        .values("service_id")
+        .annotate(nearest2=Min("distance2"), total=Window(Count("*")))
+        .order_by("nearest2", "service_id")
+    )
+    rows = list(nearest[query.window])
+    total = rows[0]["total"] if rows else (nearest.count() if query.page > 1 else 0)
+    by_id = published_services().select_related("organisation").in_bulk([r["service_id"] for r in rows])
+    found = [by_id[r["service_id"]] for r in rows if r["service_id"] in by_id]
+    for item, row in zip(found, rows, strict=False):
+        item.distance_m = math.sqrt(row["nearest2"])  # type: ignore[attr-defined]
+    return _with_organisations(found), total
 
 
 def service(service_id: str) -> Service:
@@ -268,9 +296,9 @@ def service_document(service_id: str) -> str:
         raise Http404("No service has that id")
     if row:
         return row
-    from civichub.directory.services import refresh_document
+    from civichub.directory.services import refresh
 
-    return refresh_document(service_for_document(key))
+    return refresh(service_for_document(key))
 
 
 def _with_everything(services: QuerySet[Service], key: uuid.UUID) -> Service:
@@ -378,10 +406,10 @@ def taxonomy_term(term_id: str) -> TaxonomyTerm:
 
 def council_documents(council: Council) -> list[str]:
     """Every published service of a council as its stored ORUK document (JSON text), by name."""
-    from civichub.directory.services import refresh_document
+    from civichub.directory.services import refresh
 
     rows = Service.objects.for_council(council).filter(is_published=True).order_by("name", "id")
-    return [doc or refresh_document(service) for service, doc in ((s, s.oruk_document) for s in rows)]
+    return [doc or refresh(service) for service, doc in ((s, s.oruk_document) for s in rows)]
 
 
 def report_categories() -> QuerySet[ReportCategory]:

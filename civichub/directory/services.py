@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import time
-from decimal import Decimal
+import re
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,38 +12,18 @@ from django.utils import timezone
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation
+from civichub.directory.details import ServiceDetails
 from civichub.directory.models import (
     Contact,
     CostOption,
     Location,
     Schedule,
+    SearchEntry,
     Service,
     ServiceArea,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from civichub.integration.services import publish
-from civichub.places.models import Postcode
-
-
-@dataclass
-class ServiceDetails:
-    name: str
-    description: str
-    minimum_age: int | None = None
-    maximum_age: int | None = None
-    fees: str = ""
-    url: str = ""
-    email: str = ""
-    terms: list[TaxonomyTerm] = field(default_factory=list)
-    # (iCal days "MO,WE", opens, closes)
-    schedules: list[tuple[str, time, time]] = field(default_factory=list)
-    # (location name, street address, postcode as held in places)
-    locations: list[tuple[str, str, Postcode]] = field(default_factory=list)
-    cost_options: list[tuple[str, Decimal | None]] = field(default_factory=list)
-    # ward GSS codes; none means the whole council
-    ward_codes: list[str] = field(default_factory=list)
-    contacts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -73,7 +52,7 @@ def add_service(
     )
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
-    refresh_document(service)
+    refresh(service)
     audit.record(actor, "directory.service.added", obj=service, council=council)
     publish(
         "directory.service.published",
@@ -113,15 +92,69 @@ def _add_parts(council: Council, service: Service, details: ServiceDetails) -> N
         Contact.objects.create(council=council, service=service, name=name, title=title, email=email)
 
 
-def refresh_document(service: Service) -> str:
-    """Render and store the service's ORUK document (call after any change to the service)."""
+def refresh(service: Service) -> str:
+    """Re-derive what is stored to read a service fast: its ORUK document and its search entries.
+
+    Call after any change to the service; returns the document (JSON text)."""
     from civichub.directory import oruk, selectors
 
+    council = service.council
     document = json.dumps(
         oruk.service_full(selectors.service_for_document(service.pk)), separators=(",", ":")
     )
-    Service.objects.for_council(service.council).filter(pk=service.pk).update(oruk_document=document)
+    Service.objects.for_council(council).filter(pk=service.pk).update(oruk_document=document)
+    SearchEntry.objects.for_council(council).filter(service=service).delete()
+    if Service.objects.for_council(council).filter(pk=service.pk, is_published=True).exists():
+        SearchEntry.objects.bulk_create(_search_entries(council, [service.pk]))
     return document
+
+
+def reindex(council: Council) -> int:
+    """Rebuild a council's search entries from its published services; returns how many there are."""
+    with transaction.atomic():
+        SearchEntry.objects.for_council(council).delete()
+        ids = Service.objects.for_council(council).filter(is_published=True).values_list("pk", flat=True)
+        entries = _search_entries(council, list(ids))
+        SearchEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def search_words(*texts: str) -> str:
+    """The distinct lower-case words of some text, in order, capped so an index row stays small."""
+    words = dict.fromkeys(re.findall(r"\w+", " ".join(texts).lower()))
+    kept, size = [], 0
+    for word in words:
+        size += len(word.encode()) + 1
+        if size > SearchEntry.WORDS_MAX_BYTES:
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
+def _search_entries(council: Council, service_ids: list[uuid.UUID]) -> list[SearchEntry]:
+    services = {
+        row[0]: row
+        for row in Service.objects.for_council(council)
+        .filter(pk__in=service_ids)
+        .values_list("pk", "name", "description", "minimum_age", "maximum_age")
+    }
+    places = ServiceAtLocation.objects.for_council(council).filter(
+        service_id__in=service_ids, location__latitude__isnull=False, location__longitude__isnull=False
+    )
+    return [
+        SearchEntry(
+            council=council,
+            service_id=service_id,
+            latitude=latitude,
+            longitude=longitude,
+            minimum_age=services[service_id][3],
+            maximum_age=services[service_id][4],
+            words=search_words(services[service_id][1], services[service_id][2]),
+        )
+        for service_id, latitude, longitude in places.values_list(
+            "service_id", "location__latitude", "location__longitude"
+        )
+    ]
 
 
 @transaction.atomic
@@ -144,12 +177,12 @@ def replace_service(actor: Actor, service: Service, details: ServiceDetails) -> 
     service.refresh_from_db()
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
-    after = refresh_document(service)
+    after = refresh(service)
     # Ids of nested rows are new each time: compare what the service says, not the row ids.
     if _comparable(before) == _comparable(after):
         return False
     Service.objects.for_council(council).filter(pk=service.pk).update(updated_at=timezone.now())
-    refresh_document(service)
+    refresh(service)
     audit.record(actor, "directory.service.updated", obj=service, council=council)
     return True
 

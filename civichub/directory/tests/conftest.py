@@ -9,7 +9,8 @@ import pytest
 from civichub.core.actors import Actor
 from civichub.core.models import Organisation, OrganisationIdentifier
 from civichub.directory import demo
-from civichub.directory.services import ServiceDetails, add_service
+from civichub.directory.details import ServiceDetails
+from civichub.directory.services import add_service
 from civichub.places.models import Postcode
 
 
