@@ -17,7 +17,9 @@ from civichub.api import api
 from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
-from civichub.directory.models import Report, ReportCategory
+from civichub.directory.details import ServiceDetails
+from civichub.directory.models import ChangeRequest, Report, ReportCategory
+from civichub.directory.services import add_service
 from civichub.integration.models import ImportRun, Job, WebhookDelivery
 from civichub.integration.services import publish, register_endpoint
 from civichub.places.models import Ward
@@ -40,7 +42,7 @@ PUBLIC_API = {
 # Ids of public open-data pages (the Open Referral API): any value will do, they are not council data.
 OPEN_DATA_IDS = {
     name: "00000000-0000-0000-0000-000000000000"
-    for name in ("service_id", "sal_id", "org_id", "taxonomy_id", "term_id")
+    for name in ("sal_id", "org_id", "taxonomy_id", "term_id")
 }
 
 
@@ -111,6 +113,17 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
         )
         return reference
 
+    def service_and_change(council, organisation, proposer):
+        service = add_service(actor, council, organisation, ServiceDetails("Day centre", "Company and meals"))
+        change = ChangeRequest.objects.create(
+            council=council,
+            service=service,
+            organisation=organisation,
+            proposed=ServiceDetails("Day centre", "Company, meals and trips").as_json(),
+            proposed_by=proposer,
+        )
+        return {"service_id": service.pk, "change_id": change.pk}
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -131,6 +144,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "run_id": import_run(wigan),
             "reference": report(wigan, "R-WIGAN01"),
             **OPEN_DATA_IDS,
+            **service_and_change(wigan, org, officer),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
         },
@@ -145,6 +159,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "run_id": import_run(sunderland),
             "reference": report(sunderland, "R-SUNDE01"),
             **OPEN_DATA_IDS,
+            **service_and_change(sunderland, other, sunderland_officer),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
         },

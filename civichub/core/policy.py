@@ -26,7 +26,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "council.providers.view": OFFICERS | {Role.COUNCILLOR},
     "council.providers.manage": frozenset({Role.COMMISSIONER}),
     "council.people_with_access.view": frozenset({Role.COMMISSIONER, Role.RECORDS_MANAGER}),
+    # Publishing (and approving providers' proposals) is the council's; providers propose.
     "directory.services.publish": frozenset({Role.COMMISSIONER}),
+    "directory.services.propose": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
+    "directory.services.view": OFFICERS | {Role.PROVIDER_STAFF},
     "directory.reports.handle": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.events.view": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.webhooks.manage": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),

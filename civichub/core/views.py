@@ -4,8 +4,6 @@ do the work."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civichub.core import policy, selectors, services
 from civichub.core.access import actor_of, council_page, page_of, public, signed_in, user_of
+from civichub.core.downloads import csv_download
 from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm
 from civichub.core.models import Council, Organisation, Role
 from civichub.places import selectors as places
@@ -103,6 +102,7 @@ def council(request: HttpRequest, council: Council) -> HttpResponse:
             "can_manage_webhooks": policy.allows(user_of(request), "integration.webhooks.manage", council),
             "can_import": policy.allows(user_of(request), "integration.imports.run", council),
             "can_publish_services": policy.allows(user_of(request), "directory.services.publish", council),
+            "can_view_services": policy.allows(user_of(request), "directory.services.view", council),
         },
     )
 
@@ -191,12 +191,10 @@ def people_with_access(request: HttpRequest, council: Council) -> HttpResponse:
         purpose="Reviewing who has access to the council's data",
     )
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{council.slug}-people-with-access.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["username", "name", "email", "role", "organisation", "ward"])
-        for m in members:
-            writer.writerow(
+        return csv_download(
+            f"{council.slug}-people-with-access.csv",
+            ["username", "name", "email", "role", "organisation", "ward"],
+            (
                 [
                     m.user.username,
                     m.user.display_name,
@@ -205,8 +203,9 @@ def people_with_access(request: HttpRequest, council: Council) -> HttpResponse:
                     m.organisation.name if m.organisation else "",
                     m.ward_code,
                 ]
-            )
-        return response
+                for m in members
+            ),
+        )
     return render(
         request,
         "core/people_with_access.html",

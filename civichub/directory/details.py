@@ -62,8 +62,15 @@ class ServiceDetails:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ServiceDetails:
+        """The details back from `as_json`; a LookupError if a category or postcode has since gone."""
         terms = TaxonomyTerm.objects.in_bulk([uuid.UUID(t) for t in data["terms"]])
         places = Postcode.objects.in_bulk([p for _, _, p in data["locations"]], field_name="postcode")
+        for term in data["terms"]:
+            if uuid.UUID(term) not in terms:
+                raise LookupError(f"a category it uses ({term}) no longer exists")
+        for _, _, postcode in data["locations"]:
+            if postcode not in places:
+                raise LookupError(f"the postcode {postcode} is no longer held")
         return cls(
             name=data["name"],
             description=data["description"],
@@ -72,9 +79,9 @@ class ServiceDetails:
             fees=data["fees"],
             url=data["url"],
             email=data["email"],
-            terms=[terms[uuid.UUID(t)] for t in data["terms"] if uuid.UUID(t) in terms],
+            terms=[terms[uuid.UUID(t)] for t in data["terms"]],
             schedules=[(d, time.fromisoformat(o), time.fromisoformat(c)) for d, o, c in data["schedules"]],
-            locations=[(n, s, places[p]) for n, s, p in data["locations"] if p in places],
+            locations=[(n, s, places[p]) for n, s, p in data["locations"]],
             cost_options=[(o, None if a is None else Decimal(a)) for o, a in data["cost_options"]],
             ward_codes=list(data["ward_codes"]),
             contacts=[(n, t, e) for n, t, e in data["contacts"]],

@@ -38,3 +38,23 @@ REPORT_STATUS_CHANGED = register(
         {"reference": STRING, "status": STRING},
     )
 )
+
+NULLABLE_ID = {"type": ["string", "null"], "format": "uuid"}
+CHANGE_PROPOSED = register(
+    EventType(
+        "directory.change.proposed",
+        1,
+        "A provider proposed a new service or a change to one; it waits for the council's approval.",
+        "directory.change_request",
+        {"change_id": UUID, "service_id": NULLABLE_ID, "organisation_id": UUID, "name": STRING},
+    )
+)
+CHANGE_DECIDED = register(
+    EventType(
+        "directory.change.decided",
+        1,
+        "The council approved a proposed change (it is now public) or turned it down.",
+        "directory.change_request",
+        {"change_id": UUID, "service_id": NULLABLE_ID, "status": {"enum": ["approved", "rejected"]}},
+    )
+)

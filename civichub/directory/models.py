@@ -7,6 +7,8 @@ the taxonomies are shared by every council.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 
 from civichub.core.models import Organisation, TimestampedModel
@@ -141,6 +143,74 @@ class Contact(TenantScopedModel, TimestampedModel):
     title = models.CharField(max_length=255, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
+
+
+class ChangeRequest(TenantScopedModel, TimestampedModel):
+    """A provider's proposed new service or edit, waiting for the council: nothing is public until a
+    commissioner approves it. The proposal is kept whole (`ServiceDetails.as_json`) so the council sees
+    exactly what it approves, as a diff against what the service says when it decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the council"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        help_text="The service to change; blank for a new service (filled in when it is approved)",
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="change_requests")
+    is_new_service = models.BooleanField(default=False)
+    proposed = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "status", "created_at"])]
+
+    @property
+    def name(self) -> str:
+        return str(self.proposed.get("name", ""))
+
+
+class ChangeRecord(TenantScopedModel, TimestampedModel):
+    """One change to one field of a service: the HSDS `metadata` record (who, when, previous and new
+    value). Written by the directory's services whenever a service is added, changed or withdrawn."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Added"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Withdrawn"
+
+    resource_type = models.CharField(max_length=30, default="service")
+    resource_id = models.UUIDField()
+    last_action_type = models.CharField(max_length=10, choices=Action.choices)
+    field_name = models.CharField(max_length=50)
+    previous_value = models.TextField(blank=True)
+    replacement_value = models.TextField(blank=True)
+    updated_by = models.CharField(max_length=255)
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
+    )
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["-created_at", "field_name"]
+        indexes = [models.Index(fields=["council", "resource_id", "created_at"])]
+
+    @property
+    def last_action_date(self) -> datetime:
+        return self.created_at
 
 
 class SearchEntry(TenantScopedModel):

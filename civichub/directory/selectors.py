@@ -29,6 +29,8 @@ from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation, OrganisationIdentifier
 from civichub.core.selectors import acting_provider, one_or_404
 from civichub.directory.models import (
+    ChangeRecord,
+    ChangeRequest,
     Contact,
     CostOption,
     Report,
@@ -457,3 +459,73 @@ def responsibilities(actor: Actor, council: Council) -> QuerySet[Responsibility]
         .select_related("category", "organisation")
         .order_by("category__name", "ward_code")
     )
+
+
+def managed_services(actor: Actor, council: Council) -> QuerySet[Service]:
+    """The council's services, published or not: all of them for officers, their own for a provider."""
+    policy.require(actor, "directory.services.view", council)
+    found = Service.objects.for_council(council).select_related("organisation").defer("oruk_document")
+    provider = acting_provider(actor, council)
+    return found.filter(organisation=provider) if provider is not None else found
+
+
+def managed_service(actor: Actor, council: Council, service_id: uuid.UUID | str) -> Service:
+    return one_or_404(
+        managed_services(actor, council).select_related("council"),
+        "There is no service with that id in your directory",
+        pk=_uuid_or_404(str(service_id), "service"),
+    )
+
+
+def change_requests(actor: Actor, council: Council) -> QuerySet[ChangeRequest]:
+    """Proposed changes: every provider's for officers, their own organisation's for a provider."""
+    policy.require(actor, "directory.services.view", council)
+    found = ChangeRequest.objects.for_council(council).select_related(
+        "service", "organisation", "proposed_by", "decided_by"
+    )
+    provider = acting_provider(actor, council)
+    return found.filter(organisation=provider) if provider is not None else found
+
+
+def change_request(actor: Actor, council: Council, change_id: uuid.UUID | str) -> ChangeRequest:
+    return one_or_404(
+        change_requests(actor, council).select_related("council"),
+        "There is no change request with that id here",
+        pk=_uuid_or_404(str(change_id), "change request"),
+    )
+
+
+@dataclass
+class ChangeView:
+    """What a change request changes, field by field (label, now, proposed), and against what."""
+
+    rows: list[tuple[str, str, str]]
+    against: str
+    problem: str = ""
+
+
+def change_view(change: ChangeRequest) -> ChangeView:
+    from civichub.directory.details import FIELD_LABELS, ServiceDetails, details_of, differences
+
+    if change.status == ChangeRequest.Status.APPROVED:
+        records = ChangeRecord.objects.for_council(change.council).filter(change_request=change)
+        rows = [
+            (FIELD_LABELS.get(r.field_name, r.field_name), r.previous_value, r.replacement_value)
+            for r in records
+        ]
+        return ChangeView(
+            sorted(rows, key=lambda r: list(FIELD_LABELS.values()).index(r[0])), "as it was applied"
+        )
+    try:
+        proposed = ServiceDetails.from_json(change.proposed)
+    except LookupError as exc:
+        return ChangeView([], "", f"It can no longer be applied: {exc}")
+    current = details_of(change.service) if change.service else None
+    rows = [(FIELD_LABELS[name], before, after) for name, before, after in differences(current, proposed)]
+    return ChangeView(rows, "compared with the service as it is now" if current else "a new service")
+
+
+def service_history(actor: Actor, council: Council, service: Service) -> QuerySet[ChangeRecord]:
+    """A service's history (HSDS metadata), newest first; the service must be one the actor manages."""
+    managed_service(actor, council, service.pk)
+    return ChangeRecord.objects.for_council(council).filter(resource_type="service", resource_id=service.pk)

@@ -12,8 +12,10 @@ from django.utils import timezone
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation
-from civichub.directory.details import ServiceDetails
+from civichub.directory.details import ServiceDetails, details_of, differences
 from civichub.directory.models import (
+    ChangeRecord,
+    ChangeRequest,
     Contact,
     CostOption,
     Location,
@@ -28,9 +30,14 @@ from civichub.integration.services import publish
 
 @transaction.atomic
 def add_service(
-    actor: Actor, council: Council, organisation: Organisation, details: ServiceDetails
+    actor: Actor,
+    council: Council,
+    organisation: Organisation,
+    details: ServiceDetails,
+    change: ChangeRequest | None = None,
 ) -> Service:
-    """Put a service in a council's directory, published (council officers add services directly)."""
+    """Put a service in a council's directory, published: by an officer, an import, or approving a
+    provider's change request (`change`)."""
     policy.require(actor, "directory.services.publish", council)
     if (
         details.minimum_age is not None
@@ -53,6 +60,7 @@ def add_service(
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
     refresh(service)
+    _record_history(actor, service, ChangeRecord.Action.CREATE, differences(None, details), change)
     audit.record(actor, "directory.service.added", obj=service, council=council)
     publish(
         "directory.service.published",
@@ -158,41 +166,57 @@ def _search_entries(council: Council, service_ids: list[uuid.UUID]) -> list[Sear
 
 
 @transaction.atomic
-def replace_service(actor: Actor, service: Service, details: ServiceDetails) -> bool:
-    """Bring a service into line with `details`; returns whether anything changed."""
+def replace_service(
+    actor: Actor, service: Service, details: ServiceDetails, change: ChangeRequest | None = None
+) -> bool:
+    """Bring a service into line with `details`, keeping each changed field in its history; returns
+    whether anything changed."""
     policy.require(actor, "directory.services.publish", service.council)
-    before = service.oruk_document
+    changed = differences(details_of(service), details)
+    if not changed:
+        return False
     council = service.council
     for related in (Schedule, CostOption, ServiceArea, Contact, ServiceAtLocation):
         related.objects.for_council(council).filter(service=service).delete()
     Location.objects.for_council(council).filter(service_at_locations__isnull=True).delete()
     Service.objects.for_council(council).filter(pk=service.pk).update(
+        name=details.name,
         description=details.description,
         minimum_age=details.minimum_age,
         maximum_age=details.maximum_age,
         fees_description=details.fees,
         url=details.url,
         email=details.email,
+        updated_at=timezone.now(),
     )
     service.refresh_from_db()
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
-    after = refresh(service)
-    # Ids of nested rows are new each time: compare what the service says, not the row ids.
-    if _comparable(before) == _comparable(after):
-        return False
-    Service.objects.for_council(council).filter(pk=service.pk).update(updated_at=timezone.now())
     refresh(service)
+    _record_history(actor, service, ChangeRecord.Action.UPDATE, changed, change)
     audit.record(actor, "directory.service.updated", obj=service, council=council)
     return True
 
 
-def _comparable(document: str) -> object:
-    def strip(value: object) -> object:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if not k.endswith("id") and k != "last_modified"}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return strip(json.loads(document)) if document else None
+def _record_history(
+    actor: Actor,
+    service: Service,
+    action: str,
+    changed: list[tuple[str, str, str]],
+    change: ChangeRequest | None,
+) -> None:
+    # HSDS keeps who made a change; for an approved proposal that is the provider and the approver.
+    by = f"{change.proposed_by.username} (approved by {actor.label})" if change else actor.label
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            council=service.council,
+            resource_id=service.pk,
+            last_action_type=action,
+            field_name=name,
+            previous_value=previous,
+            replacement_value=replacement,
+            updated_by=by,
+            change_request=change,
+        )
+        for name, previous, replacement in changed
+    )

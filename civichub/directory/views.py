@@ -12,11 +12,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from civichub.core.access import actor_of, council_page, page_of, public
-from civichub.core.models import Council
-from civichub.core.selectors import council_providers
-from civichub.directory import finder, oruk, reports, selectors
-from civichub.directory.models import Report, Service
+from civichub.core import policy
+from civichub.core.access import actor_of, council_page, page_of, public, user_of
+from civichub.core.downloads import csv_download
+from civichub.core.models import Council, Organisation
+from civichub.core.selectors import acting_provider, council_providers
+from civichub.directory import changes, finder, oruk, reports, selectors
+from civichub.directory import services as directory
+from civichub.directory.details import FIELD_LABELS, details_of
+from civichub.directory.forms import ServiceForm
+from civichub.directory.models import ChangeRequest, Report, Service
+from civichub.places import selectors as places
 
 
 def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
@@ -327,6 +333,234 @@ def responsibilities(request: HttpRequest, council: Council) -> HttpResponse:
             "entries": selectors.responsibilities(actor, council),
             "categories": selectors.report_categories(),
             "providers": council_providers(actor, council),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _service_form(request: HttpRequest, council: Council, **kwargs: Any) -> ServiceForm:
+    wards = [(w.gss_code, w.name or w.gss_code) for w in places.wards_in(council.gss_code)]
+    return ServiceForm(request.POST or None, wards=wards, **kwargs)
+
+
+@council_page("directory.services.view")
+def managed_services(request: HttpRequest, council: Council) -> HttpResponse:
+    """The council's services (a provider sees its own), with what waits for the council's approval."""
+    actor = actor_of(request)
+    services = selectors.managed_services(actor, council).order_by("name", "id")
+    if request.GET.get("format") == "csv":
+        return csv_download(
+            f"{council.slug}-services.csv",
+            ["service_id", "name", "provider", "public", "last_changed"],
+            ([s.pk, s.name, s.organisation.name, s.is_published, s.updated_at.isoformat()] for s in services),
+        )
+    pending = selectors.change_requests(actor, council).filter(status=ChangeRequest.Status.PENDING)
+    return render(
+        request,
+        "directory/managed_services.html",
+        {
+            "title": "Services",
+            "section": "council",
+            "council": council,
+            "page": page_of(request, services),
+            "pending": pending.count(),
+            "can_propose": policy.allows(user_of(request), "directory.services.propose", council),
+        },
+    )
+
+
+@council_page("directory.services.propose")
+def new_service(request: HttpRequest, council: Council) -> HttpResponse:
+    """A new service: published at once by the council's commissioners, proposed by a provider."""
+    actor = actor_of(request)
+    publishes = policy.allows(user_of(request), "directory.services.publish", council)
+    organisations = (
+        [(str(p.organisation_id), p.organisation.name) for p in council_providers(actor, council)]
+        if acting_provider(actor, council) is None
+        else None
+    )
+    form = _service_form(request, council, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        organisation = (
+            Organisation.objects.get(pk=form.cleaned_data["organisation"]) if organisations else None
+        )
+        try:
+            if publishes and organisation is not None:
+                changes.check_details(council, form.details())
+                made = directory.add_service(actor, council, organisation, form.details())
+                return redirect("directory:managed-service", council_slug=council.slug, service_id=made.pk)
+            change = changes.propose(actor, council, form.details(), organisation=organisation)
+        except changes.ChangeNotAccepted as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            return redirect("directory:change", council_slug=council.slug, change_id=change.pk)
+    return _render_service_form(request, council, form, None, publishes)
+
+
+@council_page("directory.services.propose")
+def edit_service(request: HttpRequest, council: Council, service_id: str) -> HttpResponse:
+    """Change a service: at once for commissioners, as a change request for the council from a provider."""
+    actor = actor_of(request)
+    found = selectors.managed_service(actor, council, service_id)
+    publishes = policy.allows(user_of(request), "directory.services.publish", council)
+    initial, rows = ServiceForm.initial_from(details_of(found))
+    form = _service_form(request, council, initial=initial, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if publishes:
+                changes.check_details(council, form.details())
+                directory.replace_service(actor, found, form.details())
+                return redirect("directory:managed-service", council_slug=council.slug, service_id=found.pk)
+            change = changes.propose(actor, council, form.details(), service=found)
+        except changes.ChangeNotAccepted as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            return redirect("directory:change", council_slug=council.slug, change_id=change.pk)
+    return _render_service_form(request, council, form, found, publishes)
+
+
+def _render_service_form(
+    request: HttpRequest, council: Council, form: ServiceForm, service: Service | None, publishes: bool
+) -> HttpResponse:
+    return render(
+        request,
+        "directory/service_form.html",
+        {
+            "title": f"Change {service.name}" if service else "Add a service",
+            "section": "council",
+            "council": council,
+            "form": form,
+            "service": service,
+            "publishes": publishes,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@council_page("directory.services.view")
+def managed_service(request: HttpRequest, council: Council, service_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    found = selectors.managed_service(actor, council, service_id)
+    return render(
+        request,
+        "directory/managed_service.html",
+        {
+            "title": found.name,
+            "section": "council",
+            "council": council,
+            "service": found,
+            "says": [(FIELD_LABELS[k], v) for k, v in details_of(found).describe().items()],
+            "pending": selectors.change_requests(actor, council).filter(
+                service=found, status=ChangeRequest.Status.PENDING
+            ),
+            "can_propose": policy.allows(user_of(request), "directory.services.propose", council),
+        },
+    )
+
+
+@council_page("directory.services.view")
+def service_history(request: HttpRequest, council: Council, service_id: str) -> HttpResponse:
+    """Every change to a service, field by field (the HSDS metadata), with a CSV download."""
+    actor = actor_of(request)
+    found = selectors.managed_service(actor, council, service_id)
+    records = selectors.service_history(actor, council, found)
+    if request.GET.get("format") == "csv":
+        return csv_download(
+            f"service-{found.pk}-history.csv",
+            [
+                "id",
+                "resource_id",
+                "resource_type",
+                "last_action_date",
+                "last_action_type",
+                "field_name",
+                "previous_value",
+                "replacement_value",
+                "updated_by",
+            ],
+            (
+                [
+                    r.pk,
+                    r.resource_id,
+                    r.resource_type,
+                    r.created_at.isoformat(),
+                    r.last_action_type,
+                    r.field_name,
+                    r.previous_value,
+                    r.replacement_value,
+                    r.updated_by,
+                ]
+                for r in records
+            ),
+        )
+    return render(
+        request,
+        "directory/service_history.html",
+        {
+            "title": f"History of {found.name}",
+            "section": "council",
+            "council": council,
+            "service": found,
+            "page": page_of(request, records),
+            "labels": FIELD_LABELS,
+        },
+    )
+
+
+@council_page("directory.services.view")
+def change_requests(request: HttpRequest, council: Council) -> HttpResponse:
+    status = request.GET.get("status", ChangeRequest.Status.PENDING)
+    found = selectors.change_requests(actor_of(request), council)
+    if status in ChangeRequest.Status.values:
+        found = found.filter(status=status)
+    return render(
+        request,
+        "directory/changes.html",
+        {
+            "title": "Changes to services",
+            "section": "council",
+            "council": council,
+            "page": page_of(request, found),
+            "status": status,
+            "statuses": ChangeRequest.Status.choices,
+        },
+    )
+
+
+@council_page("directory.services.view")
+def change_request(request: HttpRequest, council: Council, change_id: str) -> HttpResponse:
+    """One proposed change with its diff; commissioners approve or turn it down, providers may withdraw."""
+    actor = actor_of(request)
+    change = selectors.change_request(actor, council, change_id)
+    user = user_of(request)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in ("approve", "reject"):
+                changes.decide(actor, change, approve=action == "approve", note=request.POST.get("note", ""))
+            elif action == "withdraw":
+                changes.withdraw(actor, change)
+            else:
+                raise changes.ChangeNotAccepted("decision", "Choose whether to approve it or not")
+        except changes.ChangeNotAccepted as exc:
+            error = (exc.field, str(exc))
+        else:
+            return redirect("directory:change", council_slug=council.slug, change_id=change.pk)
+    return render(
+        request,
+        "directory/change.html",
+        {
+            "title": f"Change to {change.name}",
+            "section": "council",
+            "council": council,
+            "change": change,
+            "view": selectors.change_view(change),
+            "pending": change.status == ChangeRequest.Status.PENDING,
+            "can_decide": policy.allows(user, "directory.services.publish", council),
+            "can_withdraw": policy.allows(user, "directory.services.propose", council),
+            "error": error,
+            "note": request.POST.get("note", ""),
         },
         status=400 if error else 200,
     )

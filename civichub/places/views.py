@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from civichub.core.access import council_page, page_of, public
+from civichub.core.downloads import csv_download
 from civichub.core.models import Council
 from civichub.places import selectors
 from civichub.places.models import Lsoa
@@ -123,26 +123,19 @@ def council_lsoas(request: HttpRequest, council: Council) -> HttpResponse:
 
 @council_page("council.areas.view")
 def council_wards_csv(request: HttpRequest, council: Council) -> HttpResponse:
-    response = _csv_response(f"{council.slug}-wards.csv")
-    writer = csv.writer(response)
-    writer.writerow(
-        ["ward_code", "ward_name", "lsoas", "population_mid_2015", "lsoas_in_most_deprived_decile"]
+    return csv_download(
+        f"{council.slug}-wards.csv",
+        ["ward_code", "ward_name", "lsoas", "population_mid_2015", "lsoas_in_most_deprived_decile"],
+        (
+            [w.gss_code, w.name, w.lsoa_count, w.population or 0, w.most_deprived_lsoas]  # type: ignore[attr-defined]
+            for w in selectors.wards_in(council.gss_code)
+        ),
     )
-    for w in selectors.wards_in(council.gss_code):
-        writer.writerow([w.gss_code, w.name, w.lsoa_count, w.population or 0, w.most_deprived_lsoas])  # type: ignore[attr-defined]
-    return response
-
-
-def _csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _lsoa_csv(filename: str, lsoas: Iterable[Lsoa]) -> HttpResponse:
-    response = _csv_response(filename)
-    writer = csv.writer(response)
-    writer.writerow(
+    return csv_download(
+        filename,
         [
             "lsoa_code",
             "lsoa_name",
@@ -151,10 +144,8 @@ def _lsoa_csv(filename: str, lsoas: Iterable[Lsoa]) -> HttpResponse:
             "imd_decile",
             *[name for name, _ in Lsoa.DOMAINS],
             "population_mid_2015",
-        ]
-    )
-    for area in lsoas:
-        writer.writerow(
+        ],
+        (
             [
                 area.code,
                 area.name,
@@ -164,5 +155,6 @@ def _lsoa_csv(filename: str, lsoas: Iterable[Lsoa]) -> HttpResponse:
                 *[getattr(area, name) for name, _ in Lsoa.DOMAINS],
                 area.population,
             ]
-        )
-    return response
+            for area in lsoas
+        ),
+    )
