@@ -18,7 +18,7 @@ from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
 from civichub.directory.details import ServiceDetails
-from civichub.directory.models import ChangeRequest, Report, ReportCategory
+from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
 from civichub.integration.models import ImportRun, Job, WebhookDelivery
 from civichub.integration.services import publish, register_endpoint
@@ -122,7 +122,9 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             proposed=ServiceDetails("Day centre", "Company, meals and trips").as_json(),
             proposed_by=proposer,
         )
-        return {"service_id": service.pk, "change_id": change.pk}
+        category = ReportCategory.objects.get_or_create(name="Pothole")[0]
+        duty = Responsibility.objects.create(council=council, category=category, organisation=organisation)
+        return {"service_id": service.pk, "change_id": change.pk, "responsibility_id": duty.pk}
 
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
@@ -267,8 +269,12 @@ def test_no_api_route_shows_another_councils_objects(client, world) -> None:
                 form = {"import_type": "providers", "file": SimpleUploadedFile("p.csv", b"name\n")}
                 status = client.post(url, form, **auth).status_code
             else:
+                service = {"name": "x", "description": "x"}
                 body = json.dumps(
-                    {"url": "http://127.0.0.1:9/hook", "event_types": [], "name": "x", "status": "closed"}
+                    {"url": "http://127.0.0.1:9/hook", "event_types": [], "status": "closed", "approve": True}
+                    | service
+                    | {"details": service, "organisation_id": str(values["organisation_id"])}
+                    | {"category_id": str(ReportCategory.objects.get().pk)}
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 
 from civichub.core import services as core
 from civichub.core.actors import Actor
@@ -152,7 +153,7 @@ def test_a_new_service_from_a_provider_is_published_only_when_approved(
         "cost_options",
     }
     found, _ = selectors.search(
-        selectors.parse_query({"text": "homework", "postcode": "WN5 9AA", "proximity": "1000"})
+        selectors.parse_query(QueryDict("text=homework&postcode=WN5+9AA&proximity=1000"))
     )
     assert [s.name for s in found] == ["Homework club"]
 
@@ -266,3 +267,75 @@ def test_commissioners_publish_directly_and_only_the_councils_wards_are_accepted
         field_name="name", last_action_type="update"
     )
     assert renamed.updated_by == people["commissioner"].username
+
+
+def test_the_api_proposes_decides_and_shows_history(client_as, directory, people, wigan) -> None:
+    youth = directory["youth"]
+    staff, commissioner = client_as(people["staff"]), client_as(people["commissioner"])
+    base = f"/api/v1/c/{wigan.slug}"
+    current = staff.get(f"{base}/services/{youth.pk}").json()["details"]
+    assert current["name"] == "Youth club" and current["schedules"] == [["MO,WE", "17:00", "20:00"]]
+    details = {
+        "name": "Youth club",
+        "description": "Games, advice and a cafe",
+        "minimum_age": 11,
+        "maximum_age": 18,
+        "taxonomy_term_ids": current["terms"],
+        "schedules": [{"byday": "MO,WE,FR", "opens_at": "17:00", "closes_at": "20:00"}],
+        "locations": [{"name": "Town Hall", "address_1": "Library Street", "postcode": "wn1 1aa"}],
+        "ward_codes": current["ward_codes"],
+        "contacts": [{"name": "Sam Jones", "title": "Youth worker", "email": "sam@example.org"}],
+    }
+    bad = staff.post(
+        f"{base}/service-changes",
+        {
+            "service_id": str(youth.pk),
+            "details": details | {"locations": [{"name": "x", "postcode": "ZZ9 9ZZ"}]},
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("locations[0].postcode: We do not hold")
+    made = staff.post(
+        f"{base}/service-changes",
+        {"service_id": str(youth.pk), "details": details},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    change = made.json()
+    assert {d["field"] for d in change["differences"]} == {"Description", "When it runs"}
+    assert staff.get(f"{base}/service-changes").json()[0]["id"] == change["id"]
+    decision = f"{base}/service-changes/{change['id']}/decision"
+    assert staff.post(decision, {"approve": True}, content_type="application/json").status_code == 403
+    approved = commissioner.post(decision, {"approve": True}, content_type="application/json").json()
+    assert approved["status"] == "approved" and approved["decided_by"] == people["commissioner"].username
+    history = staff.get(f"{base}/services/{youth.pk}/history").json()
+    latest = {h["field_name"]: h for h in history if h["last_action_type"] == "update"}
+    assert latest["schedules"]["previous_value"] == "Mon, Wed 17:00 to 20:00"
+    assert latest["schedules"]["replacement_value"] == "Mon, Wed, Fri 17:00 to 20:00"
+
+
+def test_the_api_names_who_deals_with_reports(client_as, directory, people, wigan) -> None:
+    from civichub.directory.models import ReportCategory
+
+    commissioner = client_as(people["commissioner"])
+    url = f"/api/v1/c/{wigan.slug}/responsibilities"
+    category = ReportCategory.objects.create(name="Graffiti")
+    provider = directory["youth"].organisation
+    bad = commissioner.put(
+        url, {"category_id": str(category.pk), "ward_code": "E05001234"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "ward: E05001234 is not one of Wigan's wards" in bad.json()["detail"]
+    made = commissioner.put(
+        url,
+        {
+            "category_id": str(category.pk),
+            "organisation_id": str(provider.pk),
+            "arrangement": "Street care contract",
+        },
+        content_type="application/json",
+    ).json()
+    assert commissioner.get(url).json() == [made]
+    assert made["category"] == "Graffiti" and made["organisation_id"] == str(provider.pk)
+    assert commissioner.delete(f"{url}/{made['id']}").status_code == 204
+    assert commissioner.get(url).json() == []
+    assert client_as(people["staff"]).get(url).status_code == 403
