@@ -136,6 +136,9 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/imports/",
         "/c/wigan/reports/",
         "/c/wigan/responsibilities/",
+        "/c/wigan/services/",
+        "/c/wigan/services/new/",
+        "/c/wigan/changes/",
     ]
     problems = {}
     for path in public:
@@ -163,3 +166,34 @@ def test_a_resident_reports_a_pothole_and_the_contractor_sees_it(page, server) -
     page.wait_for_url(f"{server}/c/wigan/provider/")
     page.get_by_role("link", name="Your queue of residents' reports").click()
     assert reference in page.locator("table").inner_text()
+
+
+def test_a_provider_changes_a_service_and_the_commissioner_approves_it(page, server) -> None:
+    sign_in(page, server, "wigan.provider-staff")
+    page.wait_for_url(f"{server}/c/wigan/provider/")
+    page.get_by_role("link", name="Your services").click()
+    page.locator("table a").first.click()
+    service_url = page.url
+    name = page.locator("h1").inner_text()
+    page.get_by_role("link", name="Change this service").click()
+    assert not _axe_violations(page)
+    page.get_by_label("What the service does").fill("Now with a free breakfast every Saturday")
+    page.get_by_role("button", name="Send to Wigan for approval").click()
+    assert "Waiting for the council" in page.locator(".govuk-tag").inner_text()
+    change_url = page.url
+    page.context.clear_cookies()
+
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(change_url)
+    assert not _axe_violations(page)
+    assert "Now with a free breakfast every Saturday" in page.locator("ins").inner_text()
+    page.get_by_role("button", name="Approve and publish").click()
+    assert "Approved" in page.locator(".govuk-tag").inner_text()
+    page.goto(service_url + "history/")
+    assert not _axe_violations(page)
+    assert "Now with a free breakfast every Saturday" in page.locator("table").inner_text()
+    page.goto(service_url)
+    page.get_by_role("link", name="see it as residents do").click()
+    assert name in page.locator("h1").inner_text()
+    assert "free breakfast every Saturday" in page.content()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import time
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from faker import Faker
 
 from civichub.core.actors import Actor
 from civichub.core.models import Council, CouncilProvider, Membership, Role
+from civichub.directory import changes
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ReportCategory, Responsibility, Service, Taxonomy, TaxonomyTerm
 from civichub.directory.services import add_service
@@ -124,9 +126,19 @@ def load(per_council: int = 150, seed: int = 2026) -> int:
         wards = list(
             Ward.objects.filter(local_authority__gss_code=council.gss_code).values_list("gss_code", flat=True)
         )
-        for _ in range(per_council):
+        staff = (
+            Membership.objects.filter(council=council, role=Role.PROVIDER_STAFF)
+            .select_related("user")
+            .first()
+        )
+        for n in range(per_council):
             term = rng.choice(terms)
-            provider = rng.choice(providers).organisation
+            # The demo provider's staff run a few services, so they have something to change.
+            provider = (
+                staff.organisation
+                if staff and staff.organisation and n < 4
+                else rng.choice(providers).organisation
+            )
             place = rng.choice(postcodes)
             young = term.name in ("Children and families", "Young people")
             opens = rng.choice([8, 9, 10, 13, 17])
@@ -152,6 +164,14 @@ def load(per_council: int = 150, seed: int = 2026) -> int:
                 ward_codes=rng.sample(wards, k=min(len(wards), rng.choice([0, 1, 2]))),
                 contacts=[(fake.name(), "Coordinator", fake.email())],
             )
-            add_service(actor, council, provider, details)
+            service = add_service(actor, council, provider, details)
             made += 1
+            if staff and n == 0:
+                # One change waiting for the commissioner: the provider has added an evening session.
+                changes.propose(
+                    Actor(user=staff.user, council=council),
+                    council,
+                    replace(details, schedules=[*details.schedules, ("TH", time(18), time(20))]),
+                    service=service,
+                )
     return made
