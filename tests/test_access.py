@@ -41,8 +41,7 @@ PUBLIC_API = {
 
 # Ids of public open-data pages (the Open Referral API): any value will do, they are not council data.
 OPEN_DATA_IDS = {
-    name: "00000000-0000-0000-0000-000000000000"
-    for name in ("sal_id", "org_id", "taxonomy_id", "term_id")
+    name: "00000000-0000-0000-0000-000000000000" for name in ("sal_id", "org_id", "taxonomy_id", "term_id")
 }
 
 

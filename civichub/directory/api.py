@@ -165,6 +165,9 @@ class ServiceDetailsIn(Schema):
     cost_options: list[CostOptionIn] = []
     ward_codes: list[str] = Field([], description="Wards it serves; none means the whole council")
     contacts: list[ContactIn] = []
+    commissioned_under: str = Field(
+        "", max_length=255, description="The council's contract or grant that pays for it"
+    )
 
 
 class ProposalIn(Schema):
@@ -286,6 +289,7 @@ def _details(payload: ServiceDetailsIn) -> ServiceDetails:
         cost_options=[(c.option, c.amount) for c in payload.cost_options],
         ward_codes=sorted({w.strip().upper() for w in payload.ward_codes}),
         contacts=[(c.name, c.title, c.email) for c in payload.contacts],
+        commissioned_under=payload.commissioned_under.strip(),
     )
 
 

@@ -66,6 +66,8 @@ REPORT_CATEGORIES = {
     "Graffiti": "Graffiti on a public building, wall or bridge",
 }
 # Categories each demo council has contracted out, to one of its providers: the rest it handles itself.
+# The council's arrangements that pay for some of the demo services (the rest run independently).
+FUNDING = ["Community wellbeing contract 2025 to 2028", "Early help grant", "Social prescribing contract"]
 CONTRACTED = {
     "Pothole": "Highways maintenance contract",
     "Missed bin collection": "Waste collection contract",
@@ -163,6 +165,7 @@ def load(per_council: int = 150, seed: int = 2026) -> int:
                 cost_options=[("Per session", Decimal(rng.choice([2, 3, 5])))] if rng.random() < 0.2 else [],
                 ward_codes=rng.sample(wards, k=min(len(wards), rng.choice([0, 1, 2]))),
                 contacts=[(fake.name(), "Coordinator", fake.email())],
+                commissioned_under=rng.choice(FUNDING) if rng.random() < 0.4 else "",
             )
             service = add_service(actor, council, provider, details)
             made += 1

@@ -36,6 +36,8 @@ class ServiceDetails:
     # ward GSS codes; none means the whole council
     ward_codes: list[str] = field(default_factory=list)
     contacts: list[tuple[str, str, str]] = field(default_factory=list)
+    # The council's contract or grant that pays for it (ORUK `funding`); empty if it is not commissioned.
+    commissioned_under: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON, as a change request keeps a proposal until the council decides on it."""
@@ -58,6 +60,7 @@ class ServiceDetails:
             ],
             "ward_codes": list(self.ward_codes),
             "contacts": [list(contact) for contact in self.contacts],
+            "commissioned_under": self.commissioned_under,
         }
 
     @classmethod
@@ -85,6 +88,7 @@ class ServiceDetails:
             cost_options=[(o, None if a is None else Decimal(a)) for o, a in data["cost_options"]],
             ward_codes=list(data["ward_codes"]),
             contacts=[(n, t, e) for n, t, e in data["contacts"]],
+            commissioned_under=data.get("commissioned_under", ""),
         )
 
     def describe(self) -> dict[str, str]:
@@ -109,6 +113,7 @@ class ServiceDetails:
                 for option, amount in self.cost_options
             ),
             "service_areas": "; ".join(sorted(self.ward_codes)) or "Whole council",
+            "commissioned_under": self.commissioned_under,
             "contacts": "; ".join(", ".join(part for part in c if part) for c in self.contacts),
         }
 
@@ -126,6 +131,7 @@ FIELD_LABELS = {
     "locations": "Where it runs",
     "cost_options": "Costs",
     "service_areas": "Service areas",
+    "commissioned_under": "Commissioned under",
     "contacts": "Contacts",
 }
 
@@ -163,4 +169,5 @@ def details_of(service: Service) -> ServiceDetails:
         cost_options=[(c.option, c.amount) for c in found.cost_options.all()],
         ward_codes=sorted(a.ward_code for a in found.service_areas.all() if a.ward_code),
         contacts=[(c.name, c.title, c.email) for c in found.contacts.all()],
+        commissioned_under=found.commissioned_under,
     )

@@ -83,6 +83,7 @@ class ServiceForm(forms.Form):
         required=False,
         error_messages={"invalid": "Enter an email address, like name@example.org"},
     )
+    commissioned_under = _text("Council contract or grant")
     categories = forms.MultipleChoiceField(
         label="Categories",
         required=False,
@@ -177,6 +178,7 @@ class ServiceForm(forms.Form):
             "email": details.email,
             "categories": [str(t.pk) for t in details.terms],
             "wards": list(details.ward_codes),
+            "commissioned_under": details.commissioned_under,
         }
         for n, (byday, opens, closes) in enumerate(details.schedules, start=1):
             initial |= {
@@ -270,4 +272,5 @@ class ServiceForm(forms.Form):
             cost_options=self.cost_options,
             ward_codes=sorted(data.get("wards", [])),
             contacts=self.contacts,
+            commissioned_under=data.get("commissioned_under", "").strip(),
         )

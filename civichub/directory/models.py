@@ -62,6 +62,11 @@ class Service(TenantScopedModel, TimestampedModel):
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     alert = models.CharField(max_length=255, blank=True)
+    commissioned_under = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The council's contract or grant that pays for it; blank if it does not commission it",
+    )
     taxonomy_terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
     # Whether residents see it: a provider's first draft and its later edits wait for the council.
     is_published = models.BooleanField(default=False)

@@ -6,6 +6,7 @@ tests validate every response against them.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -184,7 +185,15 @@ def service_full(service: Service) -> dict[str, Any]:
             for t in service.taxonomy_terms.all()
         ],
         "languages": [],
-        "funding": [],
+        "funding": [
+            {
+                "id": str(uuid.uuid5(service.id, "funding")),
+                "service_id": sid,
+                "source": f"{service.council.name}: {service.commissioned_under}",
+            }
+        ]
+        if service.commissioned_under
+        else [],
     }
 
 

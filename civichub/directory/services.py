@@ -55,6 +55,7 @@ def add_service(
         fees_description=details.fees,
         url=details.url,
         email=details.email,
+        commissioned_under=details.commissioned_under,
         is_published=True,
     )
     service.taxonomy_terms.set(details.terms)
@@ -187,6 +188,7 @@ def replace_service(
         fees_description=details.fees,
         url=details.url,
         email=details.email,
+        commissioned_under=details.commissioned_under,
         updated_at=timezone.now(),
     )
     service.refresh_from_db()

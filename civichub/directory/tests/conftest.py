@@ -37,6 +37,7 @@ def directory(wigan, sunderland):
                 locations=[("Town Hall", "Library Street", wn)],
                 ward_codes=["E05000861"],
                 contacts=[("Sam Jones", "Youth worker", "sam@example.org")],
+                commissioned_under="Youth services contract 2024",
             ),
         ),
         "lunch": add_service(

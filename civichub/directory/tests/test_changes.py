@@ -43,6 +43,7 @@ def form_of(details: ServiceDetails, **changed: object) -> dict[str, object]:
         "maximum_age": details.maximum_age or "",
         "categories": [str(t.pk) for t in details.terms],
         "wards": details.ward_codes,
+        "commissioned_under": details.commissioned_under,
     }
     for n, (days, opens, closes) in enumerate(details.schedules, start=1):
         data |= {f"schedule_{n}_days": days.split(","), f"schedule_{n}_opens": f"{opens:%H:%M}"}
@@ -284,6 +285,7 @@ def test_the_api_proposes_decides_and_shows_history(client_as, directory, people
         "schedules": [{"byday": "MO,WE,FR", "opens_at": "17:00", "closes_at": "20:00"}],
         "locations": [{"name": "Town Hall", "address_1": "Library Street", "postcode": "wn1 1aa"}],
         "ward_codes": current["ward_codes"],
+        "commissioned_under": current["commissioned_under"],
         "contacts": [{"name": "Sam Jones", "title": "Youth worker", "email": "sam@example.org"}],
     }
     bad = staff.post(

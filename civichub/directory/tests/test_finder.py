@@ -45,7 +45,10 @@ def test_bad_input_gets_the_error_summary(client, db, params, message) -> None:
     assert response.status_code == 400 and "There is a problem" in body and message in body
 
 
-def test_the_service_page_says_who_provides_it_and_who_lists_it(client, directory) -> None:
+def test_the_service_page_says_who_provides_and_who_commissions_it(client, directory) -> None:
     page = client.get(f"/find/services/{directory['youth'].pk}/").content.decode()
-    assert "Pemberton Care Ltd" in page and "Wigan Metropolitan Borough Council" in page
+    assert "Pemberton Care Ltd" in page
+    assert "Wigan Metropolitan Borough Council, under Youth services contract 2024" in page
+    lunch = client.get(f"/find/services/{directory['lunch'].pk}/").content.decode()
+    assert "Not commissioned by the council" in lunch
     assert "Monday, Wednesday, 17:00 to 20:00" in page and "Ages 11 to 18" in page
