@@ -73,6 +73,11 @@ for council in Council.objects.filter(gss_code__in=["E08000010", "E08000024"]):
     reindex(council)
 for i in ids:
     refresh(service_for_document(i))
+# What autovacuum does soon after a bulk load, done now so the run does not depend on its timing.
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE directory_searchentry")
 print(" ".join(ids))
 """
 

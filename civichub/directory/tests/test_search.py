@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import math
 
+import pytest
+from django.core.management import CommandError, call_command
 from django.http import QueryDict
 
 from civichub.core.actors import Actor
@@ -88,3 +91,11 @@ def test_search_words_are_distinct_lower_case_and_capped() -> None:
     assert search_words("Youth Club", "Games, games and ADVICE") == "youth club games and advice"
     long = " ".join(f"word{i}" for i in range(2000))
     assert len(search_words("x", long).encode()) <= SearchEntry.WORDS_MAX_BYTES
+
+
+def test_the_reindex_command_names_unknown_councils(directory, wigan) -> None:
+    out = io.StringIO()
+    call_command("directory", "reindex", "wigan", stdout=out)
+    assert "Wigan: 2 search entries" in out.getvalue()
+    with pytest.raises(CommandError, match="No council has the slug atlantis"):
+        call_command("directory", "reindex", "atlantis")
