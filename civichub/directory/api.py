@@ -330,11 +330,9 @@ def add_service(request: HttpRequest, council_slug: str, payload: NewServiceIn) 
     if provider is None:
         return 400, {"detail": "organisation_id: not one of the council's providers"}
     try:
-        details = _details(payload.details)
-        changes.check_details(council, details)
+        made = directory.add_service(actor, council, provider.organisation, _details(payload.details))
     except changes.ChangeNotAccepted as exc:
         return _refused(exc)
-    made = directory.add_service(actor, council, provider.organisation, details)
     return 201, selectors.managed_service(actor, council, made.pk)
 
 
@@ -359,11 +357,9 @@ def replace_service(
     actor, council = council_actor(request, council_slug, "directory.services.publish")
     found = selectors.managed_service(actor, council, service_id)
     try:
-        details = _details(payload)
-        changes.check_details(council, details)
+        directory.replace_service(actor, found, _details(payload))
     except changes.ChangeNotAccepted as exc:
         return _refused(exc)
-    directory.replace_service(actor, found, details)
     return 200, selectors.managed_service(actor, council, service_id)
 
 

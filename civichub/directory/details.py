@@ -7,15 +7,19 @@ the HSDS `metadata` history of the service.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 from typing import Any
 
+from civichub.core.models import Council
 from civichub.directory.models import Service, TaxonomyTerm
 from civichub.directory.selectors import DAYS
-from civichub.places.models import Postcode
+from civichub.places.models import Postcode, Ward
+
+BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$")
 
 
 @dataclass
@@ -171,3 +175,37 @@ def details_of(service: Service) -> ServiceDetails:
         contacts=[(c.name, c.title, c.email) for c in found.contacts.all()],
         commissioned_under=found.commissioned_under,
     )
+
+
+class ChangeNotAccepted(ValueError):
+    """A proposal or decision cannot go ahead; `field` names what to put right."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def check_details(council: Council, details: ServiceDetails) -> None:
+    """What a service must say before it is published or sent to the council; names the field if not."""
+    if not details.name.strip():
+        raise ChangeNotAccepted("name", "Enter the service's name")
+    for name, age in (("minimum_age", details.minimum_age), ("maximum_age", details.maximum_age)):
+        if age is not None and not 0 <= age <= 130:
+            raise ChangeNotAccepted(name, "Ages must be between 0 and 130")
+    if (
+        details.minimum_age is not None
+        and details.maximum_age is not None
+        and details.minimum_age > details.maximum_age
+    ):
+        raise ChangeNotAccepted("maximum_age", "The maximum age must not be less than the minimum age")
+    for byday, opens, closes in details.schedules:
+        if not BYDAY.match(byday) or not isinstance(opens, time) or not opens < closes:
+            raise ChangeNotAccepted(
+                "schedules", "Each opening time needs days, and must open before it closes"
+            )
+    wards = Ward.objects.filter(local_authority__gss_code=council.gss_code).values_list("gss_code", flat=True)
+    strangers = sorted(set(details.ward_codes) - set(wards))
+    if strangers:
+        raise ChangeNotAccepted(
+            "ward_codes", f"{', '.join(strangers)} is not one of {council.short_name}'s wards"
+        )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation
-from civichub.directory.details import ServiceDetails, details_of, differences
+from civichub.directory.details import ServiceDetails, check_details, details_of, differences
 from civichub.directory.models import (
     ChangeRecord,
     ChangeRequest,
@@ -39,12 +39,7 @@ def add_service(
     """Put a service in a council's directory, published: by an officer, an import, or approving a
     provider's change request (`change`)."""
     policy.require(actor, "directory.services.publish", council)
-    if (
-        details.minimum_age is not None
-        and details.maximum_age is not None
-        and details.minimum_age > details.maximum_age
-    ):
-        raise ValueError("The minimum age must not be more than the maximum age")
+    check_details(council, details)
     service = Service.objects.create(
         council=council,
         organisation=organisation,
@@ -173,6 +168,7 @@ def replace_service(
     """Bring a service into line with `details`, keeping each changed field in its history; returns
     whether anything changed."""
     policy.require(actor, "directory.services.publish", service.council)
+    check_details(service.council, details)
     changed = differences(details_of(service), details)
     if not changed:
         return False

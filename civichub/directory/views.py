@@ -386,7 +386,6 @@ def new_service(request: HttpRequest, council: Council) -> HttpResponse:
         )
         try:
             if publishes and organisation is not None:
-                changes.check_details(council, form.details())
                 made = directory.add_service(actor, council, organisation, form.details())
                 return redirect("directory:managed-service", council_slug=council.slug, service_id=made.pk)
             change = changes.propose(actor, council, form.details(), organisation=organisation)
@@ -408,7 +407,6 @@ def edit_service(request: HttpRequest, council: Council, service_id: str) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             if publishes:
-                changes.check_details(council, form.details())
                 directory.replace_service(actor, found, form.details())
                 return redirect("directory:managed-service", council_slug=council.slug, service_id=found.pk)
             change = changes.propose(actor, council, form.details(), service=found)

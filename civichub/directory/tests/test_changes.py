@@ -341,3 +341,29 @@ def test_the_api_names_who_deals_with_reports(client_as, directory, people, wiga
     assert commissioner.delete(f"{url}/{made['id']}").status_code == 204
     assert commissioner.get(url).json() == []
     assert client_as(people["staff"]).get(url).status_code == 403
+
+
+def test_a_commissioner_changes_a_service_through_the_api_with_the_same_checks(
+    client_as, directory, people, wigan, sunderland
+) -> None:
+    youth = directory["youth"]
+    commissioner = client_as(people["commissioner"])
+    url = f"/api/v1/c/{wigan.slug}/services/{youth.pk}"
+    other_ward = Ward.objects.filter(local_authority_id=sunderland.gss_code).values_list(
+        "gss_code", flat=True
+    )[0]
+    refused = commissioner.put(
+        url,
+        {"name": "Youth club", "description": "x", "ward_codes": [other_ward]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["detail"].startswith(
+        f"ward_codes: {other_ward} is not"
+    )
+    assert details_of(youth).description == "Games and advice for teenagers"
+    changed = commissioner.put(
+        url,
+        {"name": "Youth club", "description": "Games night", "minimum_age": 11},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json()["details"]["description"] == "Games night"
