@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from civichub.core import audit, policy
@@ -117,8 +120,9 @@ def reindex(council: Council) -> int:
     """Rebuild a council's search entries from its published services; returns how many there are."""
     with transaction.atomic():
         SearchEntry.objects.for_council(council).delete()
-        ids = Service.objects.for_council(council).filter(is_published=True).values_list("pk", flat=True)
-        entries = _search_entries(council, list(ids))
+        # A subquery, not a list of ids: a council's directory can outgrow SQLite's limit on parameters.
+        published = Service.objects.for_council(council).filter(is_published=True).values("pk")
+        entries = _search_entries(council, published)
         SearchEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
 
@@ -135,7 +139,7 @@ def search_words(*texts: str) -> str:
     return " ".join(kept)
 
 
-def _search_entries(council: Council, service_ids: list[uuid.UUID]) -> list[SearchEntry]:
+def _search_entries(council: Council, service_ids: Iterable[uuid.UUID] | QuerySet[Any]) -> list[SearchEntry]:
     services = {
         row[0]: row
         for row in Service.objects.for_council(council)
