@@ -376,8 +376,8 @@ def service_history(
     offset: int = Query(0, ge=0),
 ) -> list[ChangeRecord]:
     actor, council = council_actor(request, council_slug, "directory.services.view")
-    found = selectors.managed_service(actor, council, service_id)
-    return list(selectors.service_history(actor, council, found)[offset : offset + limit])
+    _, records = selectors.service_history(actor, council, service_id)
+    return list(records[offset : offset + limit])
 
 
 @router.get(

@@ -525,7 +525,12 @@ def change_view(change: ChangeRequest) -> ChangeView:
     return ChangeView(rows, "compared with the service as it is now" if current else "a new service")
 
 
-def service_history(actor: Actor, council: Council, service: Service) -> QuerySet[ChangeRecord]:
-    """A service's history (HSDS metadata), newest first; the service must be one the actor manages."""
-    managed_service(actor, council, service.pk)
-    return ChangeRecord.objects.for_council(council).filter(resource_type="service", resource_id=service.pk)
+def service_history(
+    actor: Actor, council: Council, service_id: uuid.UUID | str
+) -> tuple[Service, QuerySet[ChangeRecord]]:
+    """A service the actor manages, and its history (HSDS metadata), newest first."""
+    service = managed_service(actor, council, service_id)
+    records = ChangeRecord.objects.for_council(council).filter(
+        resource_type="service", resource_id=service.pk
+    )
+    return service, records

@@ -460,8 +460,7 @@ def managed_service(request: HttpRequest, council: Council, service_id: str) -> 
 def service_history(request: HttpRequest, council: Council, service_id: str) -> HttpResponse:
     """Every change to a service, field by field (the HSDS metadata), with a CSV download."""
     actor = actor_of(request)
-    found = selectors.managed_service(actor, council, service_id)
-    records = selectors.service_history(actor, council, found)
+    found, records = selectors.service_history(actor, council, service_id)
     if request.GET.get("format") == "csv":
         return csv_download(
             f"service-{found.pk}-history.csv",

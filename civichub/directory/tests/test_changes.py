@@ -143,7 +143,7 @@ def test_a_new_service_from_a_provider_is_published_only_when_approved(
     made = Service.objects.for_council(wigan).get(name="Homework club")
     assert made.is_published and made.organisation == directory["youth"].organisation
     assert set(
-        selectors.service_history(Actor(user=people["staff"]), wigan, made).values_list(
+        selectors.service_history(Actor(user=people["staff"]), wigan, made.pk)[1].values_list(
             "field_name", flat=True
         )
     ) >= {
@@ -264,7 +264,7 @@ def test_commissioners_publish_directly_and_only_the_councils_wards_are_accepted
     assert page.status_code == 302 and not ChangeRequest.objects.for_council(wigan).exists()
     youth.refresh_from_db()
     assert youth.name == "Youth club (Wigan)"
-    renamed = selectors.service_history(commissioner, wigan, youth).get(
+    renamed = selectors.service_history(commissioner, wigan, youth.pk)[1].get(
         field_name="name", last_action_type="update"
     )
     assert renamed.updated_by == people["commissioner"].username
