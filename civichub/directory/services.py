@@ -46,15 +46,8 @@ def add_service(
     service = Service.objects.create(
         council=council,
         organisation=organisation,
-        name=details.name,
-        description=details.description,
-        minimum_age=details.minimum_age,
-        maximum_age=details.maximum_age,
-        fees_description=details.fees,
-        url=details.url,
-        email=details.email,
-        commissioned_under=details.commissioned_under,
         is_published=True,
+        **_columns(details),
     )
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
@@ -68,6 +61,20 @@ def add_service(
         data={"service_id": str(service.pk), "name": service.name, "organisation_id": str(organisation.pk)},
     )
     return service
+
+
+def _columns(details: ServiceDetails) -> dict[str, Any]:
+    """The service's own columns from its details (the rest are rows of their own: `_add_parts`)."""
+    return {
+        "name": details.name,
+        "description": details.description,
+        "minimum_age": details.minimum_age,
+        "maximum_age": details.maximum_age,
+        "fees_description": details.fees,
+        "url": details.url,
+        "email": details.email,
+        "commissioned_under": details.commissioned_under,
+    }
 
 
 def _add_parts(council: Council, service: Service, details: ServiceDetails) -> None:
@@ -181,15 +188,7 @@ def replace_service(
         related.objects.for_council(council).filter(service=service).delete()
     Location.objects.for_council(council).filter(service_at_locations__isnull=True).delete()
     Service.objects.for_council(council).filter(pk=service.pk).update(
-        name=details.name,
-        description=details.description,
-        minimum_age=details.minimum_age,
-        maximum_age=details.maximum_age,
-        fees_description=details.fees,
-        url=details.url,
-        email=details.email,
-        commissioned_under=details.commissioned_under,
-        updated_at=timezone.now(),
+        updated_at=timezone.now(), **_columns(details)
     )
     service.refresh_from_db()
     service.taxonomy_terms.set(details.terms)
