@@ -71,8 +71,16 @@ class AddCouncilIn(Schema):
     gss_code: str = Field(..., min_length=9, max_length=9, examples=["E07000087"])
 
 
+class FieldErrorOut(Schema):
+    field: str | None
+    message: str
+
+
 class ErrorOut(Schema):
+    """The one error shape (see civichub.core.errors): what went wrong, and each field at fault."""
+
     detail: str
+    errors: list[FieldErrorOut] = []
 
 
 @router.get("/councils", response=list[CouncilOut], auth=None, summary="Councils on the platform")
@@ -82,10 +90,7 @@ def list_councils(request: HttpRequest) -> list[Council]:
 
 @router.post("/councils", response={201: CouncilOut, 400: ErrorOut}, summary="Add a council by GSS code")
 def add_council(request: HttpRequest, payload: AddCouncilIn) -> tuple[int, object]:
-    try:
-        return 201, services.add_council(actor_for(request), payload.gss_code)
-    except services.CouncilNotAdded as exc:
-        return 400, {"detail": str(exc)}
+    return 201, services.add_council(actor_for(request), payload.gss_code)
 
 
 @router.get("/councils/{council_slug}", response=CouncilOut, auth=None, summary="One council")
@@ -165,10 +170,7 @@ def list_tokens(request: HttpRequest) -> object:
 
 @router.post("/me/tokens", response={201: TokenCreatedOut, 400: ErrorOut}, summary="Create an API token")
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, object]:
-    try:
-        token, text = services.create_api_token(actor_for(request), payload.name)
-    except ValueError as exc:
-        return 400, {"detail": str(exc)}
+    token, text = services.create_api_token(actor_for(request), payload.name)
     token.token = text  # type: ignore[attr-defined]
     return 201, token
 

@@ -3,6 +3,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from civichub.core.errors import Refused
+
+
+def show_refusal(form: forms.Form, refusal: Refused) -> None:
+    """Put a service's refusal on the form, each message on its field, so the GOV.UK error summary lists it.
+
+    A field the form does not have (a JSON path, a whole-record problem) goes at the top of the summary.
+    """
+    for error in refusal.errors or [None]:
+        field = error.field if error is not None else None
+        message = error.message if error is not None else refusal.detail
+        form.add_error(field if field in form.fields else None, message)
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {

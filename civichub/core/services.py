@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.models import (
     ApiToken,
     Council,
@@ -22,6 +23,7 @@ from civichub.core.models import (
     Role,
     User,
 )
+from civichub.core.text import clean_name
 from civichub.integration.services import publish
 
 # The org-id.guide register for each nation's local authorities (their three-letter codes).
@@ -33,7 +35,7 @@ REGISTER_SCHEME_BY_NATION = {
 }
 
 
-class CouncilNotAdded(Exception):
+class CouncilNotAdded(Refused):
     """The council could not be added; the message says why, in words a platform admin can act on."""
 
 
@@ -209,11 +211,7 @@ def _digest(token: str) -> str:
 def create_api_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token. Returns the stored record and the token text, which is never stored."""
     assert actor.user is not None, "API tokens belong to a person"
-    name = name.strip()
-    if not name:
-        raise ValueError("Enter a name for the token, so you can tell it apart later")
-    if len(name) > 100:
-        raise ValueError("The token name must be 100 characters or fewer")
+    name = clean_name(name, max_length=100, label="a name for the token, so you can tell it apart later")
     prefix = secrets.token_hex(4)
     text = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(user=actor.user, name=name, prefix=prefix, digest=_digest(text))

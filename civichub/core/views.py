@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from civichub.core import policy, selectors, services
 from civichub.core.access import actor_of, council_page, page_of, public, signed_in, user_of
 from civichub.core.downloads import csv_download
-from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm
+from civichub.core.errors import Refused
+from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm, show_refusal
 from civichub.core.models import Council, Organisation, Role
 from civichub.places import selectors as places
 
@@ -64,8 +65,8 @@ def platform(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             council = services.add_council(actor, form.cleaned_data["gss_code"])
-        except services.CouncilNotAdded as exc:
-            form.add_error("gss_code", str(exc))
+        except Refused as exc:
+            form.add_error("gss_code", exc.message)
         else:
             messages.success(request, f"{council.name} is now on the platform")
             return redirect("core:platform")
@@ -258,8 +259,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _, new_token = services.create_api_token(actor_of(request), form.cleaned_data["name"])
-        form = ApiTokenForm()
+        try:
+            _, new_token = services.create_api_token(actor_of(request), form.cleaned_data["name"])
+        except Refused as exc:
+            show_refusal(form, exc)
+        else:
+            form = ApiTokenForm()
     return render(
         request,
         "core/api_tokens.html",
