@@ -31,12 +31,12 @@ from django.utils import timezone
 from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.integration import services as integration
-from civichub.integration.models import DomainEvent
+from civichub.core.models import DomainEvent
 actor = Actor.system("webhook benchmark")
 council = services.add_council(actor, "E08000010")
 endpoint = integration.register_endpoint(actor, council, url=sys.argv[1], event_types=["core.provider.added"])
 now = timezone.now()
-DomainEvent.objects.bulk_create(
+DomainEvent.unscoped.bulk_create(
     [DomainEvent(type="core.provider.added", council=council, subject_type="core.councilprovider",
                  subject_id=str(i), data={"n": i}, occurred_at=now) for i in range(int(sys.argv[2]))],
     batch_size=2000,

@@ -150,7 +150,9 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         if location and location[0] in ("payload", "filters", "data"):
             location = location[1:]
         errors.append({"field": ".".join(location) or None, "message": str(error.get("msg", "is not valid"))})
-    detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors[:5])
+    detail = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else str(e["message"]) for e in errors[:5]
+    )
     return _error(request, 400, detail or "The request is not valid", errors)
 
 

@@ -16,12 +16,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from civichub.api import api
 from civichub.core import services
 from civichub.core.actors import Actor
-from civichub.core.models import ApiToken, CouncilProvider, Organisation, Role
+from civichub.core.models import ApiToken, CouncilProvider, ImportRun, Job, Organisation, Role
+from civichub.core.outbox import publish
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
-from civichub.integration.models import ImportRun, Job, WebhookDelivery
-from civichub.integration.services import publish, register_endpoint
+from civichub.integration.models import WebhookDelivery
+from civichub.integration.services import register_endpoint
 from civichub.places.models import Ward
 
 # Routes of the API that are open data by design. Anything else must refuse an anonymous caller.

@@ -1,6 +1,6 @@
 """Domain events published by the core context."""
 
-from civichub.integration.catalogue import STRING, UUID, EventType, register
+from civichub.core.catalogue import INTEGER, STRING, UUID, EventType, register
 
 COUNCIL_ADDED = register(
     EventType(
@@ -47,5 +47,35 @@ MEMBERSHIP_GRANTED = register(
         "Someone was given a role in a council.",
         "core.membership",
         {"membership_id": UUID, "user_id": UUID, "role": STRING},
+    )
+)
+PROVIDER_UPDATED = register(
+    EventType(
+        "core.provider.updated",
+        1,
+        "What a provider does for a council, or since when, changed.",
+        "core.councilprovider",
+        {
+            "provider_id": UUID,
+            "organisation_id": UUID,
+            "services_summary": STRING,
+            "since": {"type": "string", "format": "date"},
+        },
+    )
+)
+IMPORT_COMPLETED = register(
+    EventType(
+        "core.import.completed",
+        1,
+        "A file was imported (by a council, or for the whole platform); its rows are now on the platform.",
+        "core.importrun",
+        {
+            "import_id": UUID,
+            "import_type": STRING,
+            "created": INTEGER,
+            "updated": INTEGER,
+            "unchanged": INTEGER,
+            "skipped": INTEGER,
+        },
     )
 )

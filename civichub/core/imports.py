@@ -6,11 +6,10 @@ import re
 from datetime import date
 from typing import Any
 
-from civichub.core import audit, services
+from civichub.core import services
 from civichub.core.actors import Actor
-from civichub.core.importing import ErrorCollector, Progress
+from civichub.core.importing import Column, ErrorCollector, ImportResult, ImportType, Progress, register
 from civichub.core.models import Council, CouncilProvider, Organisation, OrganisationIdentifier
-from civichub.integration.imports import Column, ImportType, register
 
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 CHARITY_NUMBER = re.compile(r"^\d{6,8}$")
@@ -18,7 +17,7 @@ KINDS = {k.value for k in Organisation.Kind if k != Organisation.Kind.COUNCIL}
 
 
 def check(
-    council: Council, rows: list[tuple[int, dict[str, str]]], errors: ErrorCollector
+    council: Council | None, rows: list[tuple[int, dict[str, str]]], errors: ErrorCollector
 ) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -75,8 +74,9 @@ def check(
 
 
 def apply(
-    actor: Actor, council: Council, records: list[dict[str, Any]], progress: Progress
-) -> tuple[int, int, int]:
+    actor: Actor, council: Council | None, records: list[dict[str, Any]], progress: Progress
+) -> ImportResult:
+    assert council is not None, "providers are a council's import"
     created = updated = unchanged = 0
     providers = CouncilProvider.objects.for_council(council).select_related("organisation")
     for done, record in enumerate(records, start=1):
@@ -97,15 +97,13 @@ def apply(
             )
             created += 1
         elif (entry.services_summary, entry.since) != (record["services"], record["since"]):
-            entry.services_summary, entry.since = record["services"], record["since"]
-            entry.save(update_fields=["services_summary", "since", "updated_at"])
-            audit.record(actor, "core.provider.updated", obj=entry, council=council)
+            services.update_provider(actor, entry, services_summary=record["services"], since=record["since"])
             updated += 1
         else:
             unchanged += 1
         if done % 50 == 0 or done == len(records):
             progress("Saving providers", done, len(records))
-    return created, updated, unchanged
+    return ImportResult(created, updated, unchanged)
 
 
 PROVIDERS = register(

@@ -1,6 +1,8 @@
 """Core models: tenancy (Council), organisations and their identifiers, users, memberships, API tokens.
 
-The audit log lives in `civichub.core.audit` and the tenant-scoped base in `civichub.core.tenancy`.
+The kernel's other records live beside the code that owns them and are gathered here: the audit log
+(`audit`), the outbox (`outbox`), background jobs (`jobs`) and import runs (`importing.runs`); the
+tenant-scoped base is in `tenancy`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from civichub.core.audit import AuditEntry, AuditHead
+from civichub.core.importing.runs import ImportRun
+from civichub.core.jobs import Job
+from civichub.core.outbox import DomainEvent
 from civichub.core.tenancy import TenantScopedModel
+from civichub.core.timestamps import TimestampedModel
 
 __all__ = [
     "ApiToken",
@@ -19,6 +25,9 @@ __all__ = [
     "AuditHead",
     "Council",
     "CouncilProvider",
+    "DomainEvent",
+    "ImportRun",
+    "Job",
     "Membership",
     "Organisation",
     "OrganisationIdentifier",
@@ -26,17 +35,6 @@ __all__ = [
     "TimestampedModel",
     "User",
 ]
-
-
-class TimestampedModel(models.Model):
-    """UUID keys so ids can be shared across councils and systems without revealing counts."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Organisation(TimestampedModel):

@@ -32,7 +32,7 @@ class LimitOffset(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any = None, **params: Any) -> Any:
         return page(queryset, limit=pagination.limit, offset=pagination.offset)
 
 

@@ -23,8 +23,8 @@ from civichub.core.models import (
     Role,
     User,
 )
-from civichub.core.text import clean_name
-from civichub.integration.services import publish
+from civichub.core.outbox import publish
+from civichub.core.text import clean_name, clean_text
 
 # The org-id.guide register for each nation's local authorities (their three-letter codes).
 REGISTER_SCHEME_BY_NATION = {
@@ -150,6 +150,29 @@ def add_provider(
                 "since": since.isoformat(),
             },
         )
+    return entry
+
+
+@transaction.atomic
+def update_provider(
+    actor: Actor, entry: CouncilProvider, *, services_summary: str, since: date
+) -> CouncilProvider:
+    """Change what a provider does for a council, or since when."""
+    policy.require(actor, "council.providers.manage", entry.council)
+    entry.services_summary, entry.since = clean_text(services_summary)[:255], since
+    entry.save(update_fields=["services_summary", "since", "updated_at"])
+    audit.record(actor, "core.provider.updated", obj=entry, council=entry.council)
+    publish(
+        "core.provider.updated",
+        council=entry.council,
+        subject=entry,
+        data={
+            "provider_id": str(entry.pk),
+            "organisation_id": str(entry.organisation_id),
+            "services_summary": entry.services_summary,
+            "since": since.isoformat(),
+        },
+    )
     return entry
 
 

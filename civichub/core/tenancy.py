@@ -1,51 +1,86 @@
 """Tenancy by structure.
 
 Council data lives in models derived from `TenantScopedModel`. Their default manager returns a
-queryset that refuses to run unless it is filtered to one council (or a list of councils), so a
-forgotten filter fails loudly instead of leaking another council's data. The explicit escape hatch,
-`Model.unscoped`, is for platform jobs (migrations, audit, platform-wide reports) and is easy to grep.
+queryset that refuses to run unless it was scoped on purpose: `for_council(council)` for one council,
+or `for_councils([...])` for a list of councils passed explicitly. A filter on `council` written by
+hand does not count, because `filter(council__in=Council.objects.all())` is a filter on council too,
+and it reads every council's rows. So a forgotten or careless scope fails loudly instead of leaking.
+
+Kernel records that may belong to the platform as a whole (events, jobs, import runs of the national
+geography) derive from `TenantOrPlatformModel`: their council may be empty, and `for_platform()` is the
+explicit scope for those rows. The escape hatch, `Model.unscoped`, is for platform jobs (migrations,
+audit, the webhook dispatcher) and is easy to grep.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models.lookups import Exact, In
-from django.db.models.sql.where import AND, WhereNode
 
 if TYPE_CHECKING:
     from civichub.core.models import Council
 
 _M = TypeVar("_M", bound=models.Model)
+PLATFORM = "platform"
 
 
 class TenantScopeRequired(Exception):
     """A query of council data was about to run without being limited to a council."""
 
 
-def _is_scoped(where: WhereNode) -> bool:
-    if where.connector != AND or where.negated:
-        return False
-    for child in where.children:
-        if isinstance(child, Exact | In):
-            target = getattr(child.lhs, "target", None)
-            if target is not None and target.name == "council" and target.is_relation:
-                return True
-        elif isinstance(child, WhereNode) and _is_scoped(child):
-            return True
-    return False
-
-
 class TenantQuerySet(models.QuerySet[_M]):
+    # What the query was scoped to on purpose: a tuple of council ids, or PLATFORM. None: not scoped.
+    _scope: tuple[Any, ...] | str | None = None
+
+    def _scoped(self, scope: tuple[Any, ...] | str, **lookup: Any) -> TenantQuerySet[_M]:
+        clone = self.filter(**lookup)
+        clone._scope = scope
+        return clone
+
     def for_council(self, council: Council) -> TenantQuerySet[_M]:
-        return self.filter(council=council)
+        """Only this council's rows."""
+        if council is None or council.pk is None:
+            raise TenantScopeRequired(f"{self.model.__name__}: for_council() needs a saved council")
+        return self._scoped((council.pk,), council=council)
+
+    def for_councils(self, councils: Collection[Council]) -> TenantQuerySet[_M]:
+        """Only these councils' rows. The councils are passed explicitly, never as a query."""
+        if isinstance(councils, models.QuerySet) or not isinstance(councils, list | tuple | set | frozenset):
+            raise TenantScopeRequired(
+                f"{self.model.__name__}: for_councils() takes a list of councils, not a query of them"
+            )
+        ids = tuple(council.pk for council in councils)
+        return self._scoped(ids, council__in=ids)
+
+    def for_platform(self) -> TenantQuerySet[_M]:
+        """Only the platform's own rows (no council): for models whose council may be empty."""
+        if not getattr(self.model._meta.get_field("council"), "null", False):
+            raise TenantScopeRequired(f"{self.model.__name__} always belongs to a council")
+        return self._scoped(PLATFORM, council__isnull=True)
+
+    def _clone(self) -> TenantQuerySet[_M]:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._scope = self._scope
+        return clone
+
+    def __or__(self, other: Any) -> TenantQuerySet[_M]:
+        # A union is only as scoped as its least scoped side.
+        combined = super().__or__(other)
+        if self._scope is None or getattr(other, "_scope", None) is None:
+            combined._scope = None
+        elif PLATFORM in (self._scope, other._scope):
+            combined._scope = self._scope if self._scope == other._scope else None
+        else:
+            combined._scope = tuple({*self._scope, *other._scope})
+        return combined
 
     def _require_scope(self) -> None:
-        if not _is_scoped(self.query.where):
+        if self._scope is None:
             raise TenantScopeRequired(
-                f"{self.model.__name__} is council data: filter it by council "
-                f"(Model.objects.for_council(council)) before reading or writing it."
+                f"{self.model.__name__} is council data: scope it with "
+                f"{self.model.__name__}.objects.for_council(council) before reading or writing it."
             )
 
     def _fetch_all(self) -> None:
@@ -91,6 +126,21 @@ class TenantScopedModel(models.Model):
 
     objects = TenantManager()
     # Platform jobs only (migrations, the audit verifier, platform-wide statistics): never in a view.
+    unscoped = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "unscoped"
+
+
+class TenantOrPlatformModel(models.Model):
+    """A kernel record that belongs to one council, or (council empty) to the platform as a whole."""
+
+    council = models.ForeignKey(
+        "core.Council", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TenantManager()
     unscoped = models.Manager()
 
     class Meta:

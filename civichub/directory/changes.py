@@ -14,6 +14,7 @@ from django.utils import timezone
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, CouncilProvider, Organisation
+from civichub.core.outbox import publish
 from civichub.core.selectors import acting_provider
 from civichub.directory import services
 from civichub.directory.details import (
@@ -24,7 +25,6 @@ from civichub.directory.details import (
     differences,
 )
 from civichub.directory.models import ChangeRequest, Service
-from civichub.integration.services import publish
 
 
 def _proposer(actor: Actor, council: Council, organisation: Organisation | None) -> Organisation:

@@ -1,6 +1,6 @@
 """Domain events published by the directory."""
 
-from civichub.integration.catalogue import STRING, UUID, EventType, register
+from civichub.core.catalogue import STRING, UUID, EventType, register
 
 SERVICE_PUBLISHED = register(
     EventType(

@@ -16,12 +16,11 @@ from jsonschema import Draft202012Validator
 
 from civichub.core import services as core
 from civichub.core.actors import Actor
-from civichub.core.importing import ErrorCollector, Progress
+from civichub.core.importing import ErrorCollector, ImportResult, ImportType, Progress, register
 from civichub.core.models import Council, Organisation, OrganisationIdentifier
 from civichub.directory import services
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import Service, TaxonomyTerm
-from civichub.integration.imports import ImportType, register
 from civichub.places.models import Postcode
 from civichub.places.services import normalise_postcode
 
@@ -148,9 +147,7 @@ def check(
     return records
 
 
-def apply(
-    actor: Actor, council: Council, records: list[dict[str, Any]], progress: Progress
-) -> tuple[int, int, int]:
+def apply(actor: Actor, council: Council, records: list[dict[str, Any]], progress: Progress) -> ImportResult:
     created = updated = unchanged = 0
     for done, record in enumerate(records, start=1):
         org_data = record["organisation"]
@@ -178,7 +175,7 @@ def apply(
             unchanged += 1
         if done % 50 == 0 or done == len(records):
             progress("Saving services", done, len(records))
-    return created, updated, unchanged
+    return ImportResult(created, updated, unchanged)
 
 
 ORUK_SERVICES = register(

@@ -19,9 +19,9 @@ from django.http import Http404
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, CouncilProvider, Organisation
+from civichub.core.outbox import publish
 from civichub.core.selectors import acting_provider
 from civichub.directory.models import Report, ReportCategory, Responsibility
-from civichub.integration.services import publish
 from civichub.places import selectors as places
 
 REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread

@@ -15,6 +15,7 @@ from django.utils import timezone
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation
+from civichub.core.outbox import publish
 from civichub.directory.details import ServiceDetails, check_details, details_of, differences
 from civichub.directory.models import (
     ChangeRecord,
@@ -28,7 +29,6 @@ from civichub.directory.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from civichub.integration.services import publish
 
 
 @transaction.atomic

@@ -1,25 +1,28 @@
 """Integration API: the event catalogue, a council's events (cursor-paged), and webhook endpoints with
 their deliveries, redelivery and secret rotation."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from civichub.core.api import ErrorOut, council_actor
+from civichub.core.api import council_actor
+from civichub.core.catalogue import CATALOGUE
+from civichub.core.errors import Refused
+from civichub.core.importing import MAX_BYTES
+from civichub.core.importing.runner import start_import as accept_import
+from civichub.core.models import ImportRun
+from civichub.core.pagination import LimitOffset
 from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
-from civichub.integration.catalogue import CATALOGUE
-from civichub.integration.imports import MAX_BYTES
-from civichub.integration.models import ImportRun, WebhookDelivery, WebhookEndpoint
+from civichub.integration.models import WebhookDelivery, WebhookEndpoint
 
 router = Router(tags=["integration"])
+# The event feed pages by cursor (the house's one documented exception to limit/offset paging).
 MAX_PAGE = 500
 
 
@@ -75,7 +78,7 @@ class EventFilter(Schema):
 def list_events(request: HttpRequest, council_slug: str, filters: Query[EventFilter]) -> dict[str, Any]:
     unknown = sorted(set(filters.type) - set(CATALOGUE))
     if unknown:
-        raise HttpError(400, f"Unknown event type(s): {', '.join(unknown)}; see /api/v1/event-types")
+        raise Refused.on("type", f"Unknown event type(s): {', '.join(unknown)}; see /api/v1/event-types")
     actor, council = council_actor(request, council_slug, "integration.events.view")
     items = selectors.events(
         actor,
@@ -113,29 +116,27 @@ class EndpointWithSecretOut(EndpointOut):
 
 
 @router.get("/c/{council_slug}/webhooks", response=list[EndpointOut], summary="Webhook endpoints you manage")
-def list_endpoints(request: HttpRequest, council_slug: str) -> list[WebhookEndpoint]:
+@paginate(LimitOffset)
+def list_endpoints(request: HttpRequest, council_slug: str) -> Any:
     actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
-    return list(selectors.endpoints(actor, council))
+    return selectors.endpoints(actor, council)
 
 
 @router.post(
     "/c/{council_slug}/webhooks",
-    response={201: EndpointWithSecretOut, 400: ErrorOut},
+    response={201: EndpointWithSecretOut},
     summary="Register a webhook endpoint",
 )
 def create_endpoint(request: HttpRequest, council_slug: str, payload: EndpointIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
-    try:
-        endpoint = services.register_endpoint(
-            actor,
-            council,
-            url=payload.url,
-            event_types=payload.event_types,
-            description=payload.description,
-            organisation=acting_provider(actor, council),
-        )
-    except services.EndpointNotSaved as exc:
-        return 400, {"detail": f"{exc.field}: {exc}"}
+    endpoint = services.register_endpoint(
+        actor,
+        council,
+        url=payload.url,
+        event_types=payload.event_types,
+        description=payload.description,
+        organisation=acting_provider(actor, council),
+    )
     return 201, endpoint
 
 
@@ -175,11 +176,10 @@ class DeliveryOut(Schema):
     response=list[DeliveryOut],
     summary="An endpoint's deliveries, newest first",
 )
-def list_deliveries(
-    request: HttpRequest, council_slug: str, endpoint_id: UUID, limit: int = Query(50, ge=1, le=MAX_PAGE)
-) -> list[WebhookDelivery]:
+@paginate(LimitOffset)
+def list_deliveries(request: HttpRequest, council_slug: str, endpoint_id: UUID) -> Any:
     actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
-    return list(selectors.deliveries(selectors.endpoint(actor, council, endpoint_id))[:limit])
+    return selectors.deliveries(selectors.endpoint(actor, council, endpoint_id))
 
 
 @router.post(
@@ -196,7 +196,8 @@ def redeliver(
 
 
 class ImportErrorOut(Schema):
-    line: int | None
+    line: int | None = Field(..., description="The line of a CSV file, or the record of a JSON list")
+    unit: str = Field("line", description="'line' or 'record': what `line` counts")
     field: str | None
     message: str
 
@@ -216,14 +217,16 @@ class ImportOut(Schema):
     created: int
     updated: int
     unchanged: int
+    skipped: int
+    notes: list[str]
     errors: list[ImportErrorOut]
     created_at: datetime
 
 
 @router.post(
     "/c/{council_slug}/imports",
-    response={202: ImportOut, 200: ImportOut, 400: ErrorOut},
-    summary="Upload a CSV file to import (202: queued; 200: this file or key was already imported)",
+    response={202: ImportOut, 200: ImportOut},
+    summary="Upload a file to import (202: queued; 200: this file or key was already imported)",
 )
 def start_import(
     request: HttpRequest,
@@ -233,28 +236,24 @@ def start_import(
     idempotency_key: Form[str] = "",
 ) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "integration.imports.run")
-    try:
-        run, is_new = services.start_import(
-            actor,
-            council,
-            import_type,
-            file_name=file.name or "upload.csv",
-            content=file.read(MAX_BYTES + 1),
-            idempotency_key=idempotency_key,
-        )
-    except services.ImportRefused as exc:
-        return 400, {"detail": str(exc)}
+    run, is_new = accept_import(
+        actor,
+        council,
+        import_type,
+        file_name=file.name or "upload",
+        content=file.read(MAX_BYTES + 1),
+        idempotency_key=idempotency_key,
+    )
     return (202 if is_new else 200), run
 
 
 @router.get(
     "/c/{council_slug}/imports", response=list[ImportOut], summary="A council's imports, newest first"
 )
-def list_imports(
-    request: HttpRequest, council_slug: str, limit: int = Query(50, ge=1, le=MAX_PAGE)
-) -> list[ImportRun]:
+@paginate(LimitOffset)
+def list_imports(request: HttpRequest, council_slug: str) -> Any:
     actor, council = council_actor(request, council_slug, "integration.imports.run")
-    return list(selectors.imports(actor, council)[:limit])
+    return selectors.imports(actor, council)
 
 
 @router.get("/c/{council_slug}/imports/{run_id}", response=ImportOut, summary="One import, with its progress")

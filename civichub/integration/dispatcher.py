@@ -30,8 +30,9 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from civichub.core.models import DomainEvent
 from civichub.integration import signing, targets
-from civichub.integration.models import DeliveryAttempt, DomainEvent, WebhookDelivery, WebhookEndpoint
+from civichub.integration.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 from civichub.integration.services import signing_secrets
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ def body_of(event: DomainEvent) -> bytes:
 def fan_out(limit: int = 1000) -> int:
     """Create the deliveries of events not yet fanned out; returns how many events were handled."""
     with transaction.atomic():
-        events = list(DomainEvent.objects.filter(fanned_out=False).order_by("seq")[:limit])
+        events = list(DomainEvent.unscoped.filter(fanned_out=False).order_by("seq")[:limit])
         if not events:
             return 0
         councils = {e.council_id for e in events if e.council_id}
@@ -157,7 +158,7 @@ def fan_out(limit: int = 1000) -> int:
             if ep.wants(e.type)
         ]
         WebhookDelivery.unscoped.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
-        DomainEvent.objects.filter(seq__in=[e.seq for e in events]).update(fanned_out=True)
+        DomainEvent.unscoped.filter(seq__in=[e.seq for e in events]).update(fanned_out=True)
     return len(events)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from civichub.integration.catalogue import CATALOGUE
+from civichub.core.catalogue import CATALOGUE
 
 
 class EndpointForm(forms.Form):

@@ -9,15 +9,9 @@ from django.db.models import QuerySet
 
 from civichub.core import policy
 from civichub.core.actors import Actor
-from civichub.core.models import Council
+from civichub.core.models import Council, DomainEvent, ImportRun
 from civichub.core.selectors import acting_provider, one_or_404
-from civichub.integration.models import (
-    DeliveryAttempt,
-    DomainEvent,
-    ImportRun,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from civichub.integration.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
 
 def events(
@@ -32,7 +26,7 @@ def events(
 ) -> list[DomainEvent]:
     """A council's events in order, after the cursor `after` (an event's seq)."""
     policy.require(actor, "integration.events.view", council)
-    queryset = DomainEvent.objects.filter(council=council, seq__gt=after)
+    queryset = DomainEvent.objects.for_council(council).filter(seq__gt=after)
     if types:
         queryset = queryset.filter(type__in=types)
     if since:

@@ -8,12 +8,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from civichub.core.access import actor_of, council_page, page_of, public
+from civichub.core.catalogue import CATALOGUE
+from civichub.core.errors import Refused
+from civichub.core.forms import show_refusal
+from civichub.core.importing.registry import IMPORT_TYPES, MAX_BYTES, council_types
+from civichub.core.importing.runner import start_import
 from civichub.core.models import Council
 from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
-from civichub.integration.catalogue import CATALOGUE
 from civichub.integration.forms import EndpointForm
-from civichub.integration.imports import IMPORT_TYPES, MAX_BYTES
 
 PAGE = 50
 
@@ -58,8 +61,8 @@ def webhooks(request: HttpRequest, council: Council) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 organisation=acting_provider(actor, council),
             )
-        except services.EndpointNotSaved as exc:
-            form.add_error(exc.field, str(exc))
+        except Refused as exc:
+            show_refusal(form, exc)
         else:
             messages.success(request, "Webhook endpoint registered: copy its signing secret below")
             return redirect("integration:webhook", council_slug=council.slug, endpoint_id=endpoint.pk)
@@ -147,18 +150,18 @@ def imports(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            error = ("file", "Choose a CSV file to import")
+            error = ("file", "Choose a file to import")
         else:
             try:
-                run, is_new = services.start_import(
+                run, is_new = start_import(
                     actor,
                     council,
                     request.POST.get("import_type", ""),
                     file_name=upload.name or "upload.csv",
                     content=upload.read(MAX_BYTES + 1),
                 )
-            except services.ImportRefused as exc:
-                error = ("file", str(exc))
+            except Refused as exc:
+                error = (exc.field or "file", exc.message)
             else:
                 if not is_new:
                     messages.success(
@@ -176,7 +179,7 @@ def imports(request: HttpRequest, council: Council) -> HttpResponse:
             "title": "Imports",
             "page": page,
             "error": error,
-            "types": sorted(IMPORT_TYPES.values(), key=lambda t: t.label),
+            "types": council_types(),
         },
         status=400 if error else 200,
     )

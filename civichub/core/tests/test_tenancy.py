@@ -48,8 +48,39 @@ def test_an_or_with_a_council_is_not_a_scope(providers, wigan) -> None:
 def test_a_scoped_query_sees_only_its_councils_rows(providers, wigan, sunderland) -> None:
     wigan_rows = list(CouncilProvider.objects.for_council(wigan))
     assert wigan_rows == [providers[0]]
-    assert CouncilProvider.objects.filter(council=sunderland).get() == providers[1]
+    assert CouncilProvider.objects.for_council(sunderland).get() == providers[1]
     assert CouncilProvider.objects.for_council(wigan).filter(pk=providers[1].pk).first() is None
+    both = CouncilProvider.objects.for_councils([wigan, sunderland]).order_by("since")
+    assert list(both) == list(providers)
+
+
+@pytest.mark.parametrize(
+    "careless",
+    [
+        lambda w, s: CouncilProvider.objects.filter(council=w),
+        lambda w, s: CouncilProvider.objects.filter(council__in=Council.objects.all()),
+        lambda w, s: CouncilProvider.objects.filter(council__in=[w, s]),
+        lambda w, s: CouncilProvider.objects.for_council(w) | CouncilProvider.objects.all(),
+        lambda w, s: CouncilProvider.objects.for_councils(Council.objects.all()),
+    ],
+)
+def test_only_an_explicit_scope_counts(providers, wigan, sunderland, careless) -> None:
+    """A hand-written filter on council is not a scope: `council__in=<every council>` is one too."""
+    with pytest.raises(TenantScopeRequired):
+        list(careless(wigan, sunderland))
+
+
+def test_platform_rows_need_their_own_scope(wigan) -> None:
+    from civichub.core.jobs import Job
+
+    platform_job = Job.objects.create(kind="test")
+    council_job = Job.objects.create(kind="test", council=wigan)
+    with pytest.raises(TenantScopeRequired):
+        list(Job.objects.all())
+    assert list(Job.objects.for_platform()) == [platform_job]
+    assert list(Job.objects.for_council(wigan)) == [council_job]
+    with pytest.raises(TenantScopeRequired):
+        CouncilProvider.objects.for_platform()
 
 
 def test_one_organisation_works_for_several_councils(providers) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from civichub.core.models import AuditEntry, Organisation, Role
+from civichub.core.models import AuditEntry, DomainEvent, Organisation, Role
 from civichub.directory import demo
 from civichub.directory.models import Report, Responsibility
-from civichub.integration.models import DomainEvent
 
 
 @pytest.fixture
@@ -41,7 +40,9 @@ def test_a_report_goes_to_the_wards_provider_before_the_council_wide_one(client,
     assert (first.routed_to, second.routed_to) == (setup["ward_crew"], setup["highways"])
     page = client.get(in_ward["Location"]).content.decode()
     assert first.reference in page and "Town Centre Crew, for Wigan Metropolitan Borough Council" in page
-    event = DomainEvent.objects.filter(type="directory.report.received", council=wigan).order_by("-seq")[0]
+    event = (
+        DomainEvent.objects.for_council(wigan).filter(type="directory.report.received").order_by("-seq")[0]
+    )
     assert event.data["routed_to"] == str(setup["highways"].pk)
 
 

@@ -100,7 +100,7 @@ def _assert_nothing_written(run) -> ImportRejected:
 def test_an_unknown_gss_code_is_named_with_its_line_and_field(db, tmp_path) -> None:
     path = _nspl(tmp_path, _row("WN9 9ZZ") + "\n" + _row("WN9 9ZY", laua="E08999999", ward=""))
     error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
-    assert [str(e) for e in error.errors] == [
+    assert [str(e) for e in error.rows] == [
         "NSPL_TEST.csv.gz, line 6, field 'laua': unknown local authority GSS code 'E08999999'"
     ]
     assert not Postcode.objects.filter(postcode="WN9 9ZZ").exists()  # the good row was not written either
@@ -116,7 +116,7 @@ def test_a_missing_column_is_named(db, tmp_path) -> None:
     real_header = gzip.decompress(sources.postcode_file("WN").read_bytes()).decode("latin-1").splitlines()[0]
     path = _nspl(tmp_path, "", header=real_header.replace('"lsoa11"', '"lsoa"').replace("lsoa11", "lsoa"))
     error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
-    assert [str(e) for e in error.errors] == [
+    assert [str(e) for e in error.rows] == [
         "NSPL_TEST.csv.gz, line 1, field 'lsoa11': required column is missing from the header"
     ]
 
@@ -131,7 +131,7 @@ def test_bad_values_are_each_named(db, tmp_path) -> None:
     )
     path = _nspl(tmp_path, bad)
     error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
-    messages = [str(e) for e in error.errors]
+    messages = [str(e) for e in error.rows]
     assert "NSPL_TEST.csv.gz, line 5, field 'pcds': 'NOT A POSTCODE' is not a UK postcode" in messages
     assert "NSPL_TEST.csv.gz, line 6, field 'ward': 'X123' is not a ward GSS code" in messages
     assert any("line 7, field 'lsoa11': unknown LSOA code 'E01999999'" in m for m in messages)

@@ -1,4 +1,4 @@
-"""Background tasks of the integration context (django-tasks API; run by `civichub worker`)."""
+"""Background tasks of the kernel (django-tasks API, Django 6's `django.tasks`; run by `civichub worker`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,6 @@ from django_tasks import task
 
 @task(queue_name="imports")
 def run_import(import_run_id: str) -> None:
-    from civichub.integration.services import execute_import
+    from civichub.core.importing.runner import execute_import
 
     execute_import(import_run_id)

@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from civichub.core.errors import FieldError, Refused
+
 # progress(stage, done, total): how far a long import has got, for a progress bar.
 Progress = Callable[[str, int, int], None]
 MAX_ERRORS = 50
@@ -28,38 +31,51 @@ MAX_ERRORS = 50
 
 @dataclass(frozen=True)
 class RowError:
+    """One problem in a file: where (line of a CSV, record of a JSON list), which field, and why."""
+
     source: str
     line: int | None
     field: str | None
     message: str
+    unit: str = "line"
+
+    @property
+    def place(self) -> str:
+        """'line 3, field 'name'' or 'record 2, field 'locations/0/postcode'': what a person looks for."""
+        parts = []
+        if self.line is not None:
+            parts.append(f"{self.unit} {self.line}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
 
     def __str__(self) -> str:
-        where = self.source
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
+        place = self.place
+        return f"{self.source}, {place}: {self.message}" if place else f"{self.source}: {self.message}"
 
 
-class ImportRejected(Exception):
-    """The file was not imported; nothing was written. `errors` says where and why."""
+class ImportRejected(Refused):
+    """The file was not imported; nothing was written. `errors` says where and why, row by row."""
 
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
+        self.rows = errors
         shown = "\n".join(f"  - {e}" for e in errors[:20])
         more = f"\n  … and {len(errors) - 20} more" if len(errors) > 20 else ""
-        super().__init__(f"Import rejected, nothing was changed ({len(errors)} problem(s)):\n{shown}{more}")
+        super().__init__(
+            f"Import rejected, nothing was changed ({len(errors)} problem(s)):\n{shown}{more}",
+            [FieldError(e.place or None, e.message) for e in errors],
+        )
 
 
 class ErrorCollector:
-    def __init__(self, source: str):
+    def __init__(self, source: str, unit: str = "line"):
         self.source = source
+        self.unit = unit
         self.errors: list[RowError] = []
 
     def add(self, line: int | None, field_name: str | None, message: str) -> None:
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(RowError(self.source, line, field_name, message))
+            self.errors.append(RowError(self.source, line, field_name, message, self.unit))
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -93,32 +109,39 @@ class ImportSummary:
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
     """The file's bytes (gunzipped if it ends .gz) and the SHA-256 of what was read from disk."""
-    source = path.name
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportRejected([RowError(source, None, None, f"cannot be read: {exc.strerror}")]) from exc
-    digest = hashlib.sha256(raw).hexdigest()
-    if path.suffix == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ImportRejected(
-                [RowError(source, None, None, f"is not a readable gzip file ({exc})")]
-            ) from exc
-    return raw, digest
+        raise ImportRejected([RowError(path.name, None, None, f"cannot be read: {exc.strerror}")]) from exc
+    return unpack(raw, path.name), hashlib.sha256(raw).hexdigest()
+
+
+def unpack(raw: bytes, source: str) -> bytes:
+    """The bytes of a file as stored, gunzipped if its name ends .gz."""
+    if not source.endswith(".gz"):
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ImportRejected([RowError(source, None, None, f"is not a readable gzip file ({exc})")]) from exc
 
 
 def read_csv(
     path: Path, *, encoding: str, required: Iterable[str]
 ) -> tuple[list[tuple[int, dict[str, str]]], str]:
+    """Every data row of a file on disk as (line number, {column: value}), and the file's SHA-256."""
+    raw, digest = read_bytes(path)
+    return parse_csv(raw, path.name, encoding=encoding, required=required), digest
+
+
+def parse_csv(
+    raw: bytes, source: str, *, encoding: str, required: Iterable[str]
+) -> list[tuple[int, dict[str, str]]]:
     """Every data row as (line number, {column: value}), having checked encoding and header.
 
     Raises ImportRejected naming the line of the first undecodable byte, a missing column, a NUL
     byte or a row of the wrong length.
     """
-    source = path.name
-    raw, digest = read_bytes(path)
     if encoding == "utf-8-sig":
         # Strip the byte-order mark ourselves, so error offsets count from the start of the file.
         raw, encoding = raw.removeprefix(codecs.BOM_UTF8), "utf-8"
@@ -155,7 +178,33 @@ def read_csv(
     except csv.Error as exc:
         errors.add(reader.line_num, None, f"is not valid CSV ({exc})")
     errors.raise_if_any()
-    return rows, digest
+    return rows
+
+
+def parse_json_records(raw: bytes, source: str) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON file as (record number, object), or ImportRejected saying where it breaks.
+
+    The file is a list of objects, or a page of them under "contents" (the ORUK shape).
+    """
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            [RowError(source, None, None, f"is not valid UTF-8 (byte {exc.start})")]
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportRejected([RowError(source, exc.lineno, None, f"is not valid JSON: {exc.msg}")]) from exc
+    items = document.get("contents") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise ImportRejected(
+            [RowError(source, None, None, "must be a list of records, or a page with 'contents'")]
+        )
+    errors = ErrorCollector(source, unit="record")
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            errors.add(number, None, "is not a JSON object")
+    errors.raise_if_any()
+    return list(enumerate(items, start=1))
 
 
 def sync_rows(

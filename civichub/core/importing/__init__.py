@@ -1,0 +1,39 @@
+"""The kernel's one import pipeline: strict reading (`reading`), the registry of import types
+(`registry`), the record of each run (`runs`) and the runner (`runner`).
+
+The names every import type needs are importable from here.
+"""
+
+from civichub.core.importing.reading import (
+    MAX_ERRORS,
+    ErrorCollector,
+    ImportRejected,
+    ImportSummary,
+    Progress,
+    RowError,
+    parse_csv,
+    parse_json_records,
+    read_bytes,
+    read_csv,
+    sync_rows,
+)
+from civichub.core.importing.registry import MAX_BYTES, Column, ImportResult, ImportType, register
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ERRORS",
+    "Column",
+    "ErrorCollector",
+    "ImportRejected",
+    "ImportResult",
+    "ImportSummary",
+    "ImportType",
+    "Progress",
+    "RowError",
+    "parse_csv",
+    "parse_json_records",
+    "read_bytes",
+    "read_csv",
+    "register",
+    "sync_rows",
+]
