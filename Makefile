@@ -43,6 +43,7 @@ lint: setup
 	$(RUN) ruff check civichub tests benchmarks conftest.py
 	$(RUN) ruff format --check civichub tests benchmarks conftest.py
 	$(RUN) mypy civichub
+	$(RUN) lint-imports
 	$(RUN) civichub makemigrations --check --dry-run --verbosity 0
 	CIVICHUB_SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  DJANGO_SETTINGS_MODULE=civichub.settings.production $(RUN) civichub check --deploy --fail-level WARNING

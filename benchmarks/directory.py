@@ -29,7 +29,7 @@ import random, sys
 from datetime import time
 from django.db import transaction
 from civichub.core.models import Council, CouncilProvider
-from civichub.directory import demo
+from civichub.demo import directory as demo
 from civichub.directory.models import Location, Schedule, Service, ServiceAtLocation
 from civichub.places.models import Postcode
 rng = random.Random(7)

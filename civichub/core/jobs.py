@@ -1,13 +1,18 @@
-"""Jobs: long pieces of work run in the background, with the progress people watch while they run."""
+"""Jobs: long pieces of work run in the background, with the progress people watch while they run; and the
+record of every import, which runs as a job."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
 
-from civichub.core.importing.reading import Progress
 from civichub.core.tenancy import TenantOrPlatformModel
 from civichub.core.timestamps import TimestampedModel
+
+# progress(stage, done, total): how far a long job has got, for a progress bar.
+Progress = Callable[[str, int, int], None]
 
 
 class Job(TenantOrPlatformModel, TimestampedModel):
@@ -42,6 +47,33 @@ class Job(TenantOrPlatformModel, TimestampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ImportRun(TenantOrPlatformModel, TimestampedModel):
+    """One file import of a council (or, with no council, of the platform: the national geography).
+
+    The file waits in `default_storage` (not on the web machine's disk), so the web and the worker can
+    run on different machines; it is removed once the run has finished, and its hash stays.
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="import_run")
+    import_type = models.CharField(max_length=60)
+    file_name = models.CharField(max_length=255)
+    stored_as = models.CharField(max_length=255, blank=True, help_text="Its name in default_storage")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    idempotency_key = models.CharField(max_length=100)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True, help_text="[{line, field, message}] when refused")
+
+    class Meta(TenantOrPlatformModel.Meta):
+        app_label = "core"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "import_type", "idempotency_key"])]
 
 
 def progress_of(job: Job) -> Progress:

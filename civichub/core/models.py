@@ -1,7 +1,7 @@
 """Core models: tenancy (Council), organisations and their identifiers, users, memberships, API tokens.
 
 The kernel's other records live beside the code that owns them and are gathered here: the audit log
-(`audit`), the outbox (`outbox`), background jobs (`jobs`) and import runs (`importing.runs`); the
+(`audit`), the outbox (`outbox`), background jobs and import runs (`jobs`); the
 tenant-scoped base is in `tenancy`.
 """
 
@@ -13,8 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from civichub.core.audit import AuditEntry, AuditHead
-from civichub.core.importing.runs import ImportRun
-from civichub.core.jobs import Job
+from civichub.core.jobs import ImportRun, Job
 from civichub.core.outbox import DomainEvent
 from civichub.core.tenancy import TenantScopedModel
 from civichub.core.timestamps import TimestampedModel

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -12,7 +14,7 @@ from django.utils.text import slugify
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
-from civichub.core.errors import Refused
+from civichub.core.errors import Conflict
 from civichub.core.models import (
     ApiToken,
     Council,
@@ -35,27 +37,41 @@ REGISTER_SCHEME_BY_NATION = {
 }
 
 
-class CouncilNotAdded(Refused):
-    """The council could not be added; the message says why, in words a platform admin can act on."""
+@dataclass(frozen=True)
+class CouncilFacts:
+    """What the UK's local authority register says of a council: all the kernel needs to make a tenant."""
+
+    gss_code: str
+    name: str
+    short_name: str
+    register_code: str
+    authority_type: str
+    region: str
+    nation: str
+
+
+# The kernel does not know the UK's local authorities; the places context does. It plugs its register
+# in when the app is ready (a port and its adapter), so the facts come from places while the kernel
+# imports no context. The register refuses (Refused, naming gss_code) a code it does not hold, or a
+# council that has ceased.
+CouncilRegister = Callable[[Actor, str], CouncilFacts]
+_council_register: list[CouncilRegister] = []
+
+
+def use_council_register(register: CouncilRegister) -> None:
+    _council_register[:] = [register]
 
 
 @transaction.atomic
 def add_council(actor: Actor, gss_code: str) -> Council:
-    """Bring a UK council onto the platform by its GSS code, from the local authority register."""
-    from civichub.places import selectors as places
-    from civichub.places import services as places_services
-
+    """Bring a UK council onto the platform by its GSS code, with the facts of the council register."""
     policy.require(actor, "platform.manage")
-    gss_code = gss_code.strip().upper()
-    places_services.ensure_local_authorities(actor)
-    authority = places.local_authority(gss_code)
-    if authority is None:
-        raise CouncilNotAdded(f"No UK local authority has the GSS code '{gss_code}'.")
-    if not authority.is_current:
-        replaced = f", replaced by {authority.replaced_by}" if authority.replaced_by else ""
-        raise CouncilNotAdded(f"{authority.name} ({gss_code}) ceased on {authority.end_date}{replaced}.")
+    if not _council_register:
+        raise RuntimeError("No council register is plugged in: is the places app installed?")
+    authority = _council_register[0](actor, gss_code.strip().upper())
+    gss_code = authority.gss_code
     if Council.objects.filter(gss_code=gss_code).exists():
-        raise CouncilNotAdded(f"{authority.name} ({gss_code}) is already on the platform.")
+        raise Conflict.on("gss_code", f"{authority.name} ({gss_code}) is already on the platform.")
     organisation = Organisation.objects.create(name=authority.name, kind=Organisation.Kind.COUNCIL)
     OrganisationIdentifier.objects.create(
         organisation=organisation, scheme=OrganisationIdentifier.Scheme.GSS, identifier=gss_code

@@ -5,3 +5,10 @@ class PlacesConfig(AppConfig):
     name = "civichub.places"
     label = "places"
     verbose_name = "Places: local authorities, wards, LSOAs, postcodes"
+
+    def ready(self) -> None:
+        from civichub.core.services import use_council_register
+        from civichub.places.services import council_facts
+
+        # The kernel adds councils with the facts of the register that places holds.
+        use_council_register(council_facts)

@@ -17,6 +17,7 @@ from django.db.models import Count
 
 from civichub.core import audit
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.importing import (
     ErrorCollector,
     ImportRejected,
@@ -26,6 +27,7 @@ from civichub.core.importing import (
     read_csv,
     sync_rows,
 )
+from civichub.core.services import CouncilFacts
 from civichub.places import sources
 from civichub.places.models import LocalAuthority, Lsoa, Postcode, Ward
 
@@ -135,6 +137,28 @@ def import_local_authorities(
     )
     _audit_import(actor, "places.local_authorities.imported", summary)
     return summary
+
+
+def council_facts(actor: Actor, gss_code: str) -> CouncilFacts:
+    """The facts of a current UK council from the register, for the kernel's add_council (its adapter)."""
+    ensure_local_authorities(actor)
+    authority = LocalAuthority.objects.filter(gss_code=gss_code).first()
+    if authority is None:
+        raise Refused.on("gss_code", f"No UK local authority has the GSS code '{gss_code}'.")
+    if not authority.is_current:
+        replaced = f", replaced by {authority.replaced_by}" if authority.replaced_by else ""
+        raise Refused.on(
+            "gss_code", f"{authority.name} ({gss_code}) ceased on {authority.end_date}{replaced}."
+        )
+    return CouncilFacts(
+        gss_code=authority.gss_code,
+        name=authority.name,
+        short_name=authority.short_name,
+        register_code=authority.register_code,
+        authority_type=authority.authority_type,
+        region=authority.region,
+        nation=authority.nation,
+    )
 
 
 def ensure_local_authorities(actor: Actor) -> None:

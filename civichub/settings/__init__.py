@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "civichub.places",
     "civichub.integration",
     "civichub.directory",
+    "civichub.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,8 @@ from django.db import models
 from django.utils import timezone
 
 from civichub.core.errors import FieldError, Refused
+from civichub.core.jobs import Progress
 
-# progress(stage, done, total): how far a long import has got, for a progress bar.
-Progress = Callable[[str, int, int], None]
 MAX_ERRORS = 50
 
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
@@ -32,8 +33,7 @@ from civichub.core.importing.reading import (
     unpack,
 )
 from civichub.core.importing.registry import IMPORT_TYPES, ImportResult, ImportType
-from civichub.core.importing.runs import ImportRun
-from civichub.core.jobs import Job, progress_of
+from civichub.core.jobs import ImportRun, Job, progress_of
 from civichub.core.outbox import publish
 
 if TYPE_CHECKING:
@@ -122,10 +122,14 @@ def start_import(
         actor, "core.import.started", obj=run, council=council, data={"type": kind.name, "sha256": digest}
     )
     if queue:  # the command line runs the import itself, with its own progress bar
-        from civichub.core.tasks import run_import
-
         transaction.on_commit(lambda: run_import.enqueue(str(run.pk)))
     return run, True
+
+
+@task(queue_name="imports")
+def run_import(import_run_id: str) -> None:
+    """The background task (django-tasks, run by `civichub worker`) that runs an accepted import."""
+    execute_import(import_run_id)
 
 
 def _rows(kind: ImportType, run: ImportRun) -> list[tuple[int, dict[str, Any]]]:

@@ -90,7 +90,7 @@ def test_only_a_platform_admin_adds_a_council(client_as, officer, make_user) -> 
     created = admin.post("/api/v1/councils", payload, content_type="application/json")
     assert created.status_code == 201 and created.json()["slug"] == "fareham"
     again = admin.post("/api/v1/councils", payload, content_type="application/json")
-    assert again.status_code == 400 and "already on the platform" in again.json()["detail"]
+    assert again.status_code == 409 and "already on the platform" in again.json()["detail"]
 
 
 def test_reading_people_with_access_needs_a_purpose_and_is_audited(client_as, officer, wigan) -> None:

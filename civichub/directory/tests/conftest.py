@@ -8,7 +8,7 @@ import pytest
 
 from civichub.core.actors import Actor
 from civichub.core.models import Organisation, OrganisationIdentifier
-from civichub.directory import demo
+from civichub.demo import directory as demo
 from civichub.directory.details import ServiceDetails
 from civichub.directory.services import add_service
 from civichub.places.models import Postcode

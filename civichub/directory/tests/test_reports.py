@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from civichub.core.models import AuditEntry, DomainEvent, Organisation, Role
-from civichub.directory import demo
+from civichub.demo import directory as demo
 from civichub.directory.models import Report, Responsibility
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from civichub.core import selectors, services
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 
 
 class Command(BaseCommand):
@@ -23,8 +24,8 @@ class Command(BaseCommand):
         if action == "add":
             try:
                 council = services.add_council(Actor.system("councils add"), options["gss_code"])
-            except services.CouncilNotAdded as exc:
-                raise CommandError(str(exc)) from exc
+            except Refused as exc:
+                raise CommandError(exc.message) from exc
             self.stdout.write(
                 self.style.SUCCESS(f"Added {council.name} ({council.gss_code}) at /c/{council.slug}/")
             )

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from civichub.core import demo
 from civichub.core.management.progress import ProgressBar
+from civichub.demo import councils as demo
+from civichub.demo import directory as directory_demo
 
 
 class Command(BaseCommand):
@@ -19,8 +20,6 @@ class Command(BaseCommand):
             for line in demo.load_geography(progress):
                 self.stdout.write(line)
         users = demo.load_people_and_providers()
-        from civichub.directory import demo as directory_demo
-
         self.stdout.write(f"Directory: {directory_demo.load()} services added")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
