@@ -11,10 +11,10 @@ def show_refusal(form: forms.Form, refusal: Refused) -> None:
 
     A field the form does not have (a JSON path, a whole-record problem) goes at the top of the summary.
     """
-    for error in refusal.errors or [None]:
-        field = error.field if error is not None else None
-        message = error.message if error is not None else refusal.detail
-        form.add_error(field if field in form.fields else None, message)
+    if not refusal.errors:
+        form.add_error(None, refusal.detail)
+    for error in refusal.errors:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class SignInForm(AuthenticationForm):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -32,7 +33,9 @@ class LimitOffset(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+    def paginate_queryset(
+        self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         return page(queryset, limit=pagination.limit, offset=pagination.offset)
 
 
