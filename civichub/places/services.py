@@ -416,8 +416,8 @@ def import_ward_names(
         Ward, "gss_code", {code: {"name": names[code]} for code in named}, progress=progress
     )
     summary.notes.append(
-        f"{len(names) - len(named)} wards in the file are not held here; "
-        f"{len(held_wards - named)} held wards are not in the file and keep their code"
+        f"wards in the file not held here: {len(names) - len(named)}; "
+        f"held wards not in the file (shown by their code): {len(held_wards - named)}"
     )
     _audit_import(actor, "places.ward_names.imported", summary)
     return summary

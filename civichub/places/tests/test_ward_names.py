@@ -41,6 +41,9 @@ def test_re_running_changes_nothing(db) -> None:
     summary = services.import_ward_names(ACTOR)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 75)
     assert summary.skipped == 8887 - 75
+    assert summary.notes == [
+        "wards in the file not held here: 8812; held wards not in the file (shown by their code): 1"
+    ]
     assert list(Ward.objects.order_by("gss_code").values_list("gss_code", "name", "updated_at")) == before
 
 
