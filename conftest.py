@@ -1,6 +1,6 @@
 """Shared test set-up: the real geography is loaded once per run into the test database.
 
-Loading the real files (every LSOA in England, the WN and SR postcodes) through the real importers
+Loading the real files (every LSOA in England, the WN and SR postcodes, ward names) through the real importers
 takes a few seconds and means every test runs on the same places a council would.
 """
 
@@ -27,6 +27,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         places.import_deprivation(SYSTEM)
         for area in ("WN", "SR"):
             places.import_postcodes(SYSTEM, sources.postcode_file(area))
+        places.import_ward_names(SYSTEM)
         for gss in ("E08000010", "E08000024"):
             services.add_council(SYSTEM, gss)
 

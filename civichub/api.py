@@ -142,7 +142,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Parameters and bodies that fail their schema: a 400 naming each field (not ninja's bare 422)."""
-    errors = []
+    errors: list[dict[str, Any]] = []
     for error in exc.errors:
         # loc is ("query", "limit") or ("body", "payload", "locations", 0, "postcode"): keep the field.
         sources = ("query", "path", "body", "form")

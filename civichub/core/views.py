@@ -1,6 +1,6 @@
-"""Core pages: start, sign in/out, each role's home, the platform admin's councils, the council
-overview, providers, people with access, organisations and API tokens. Thin: services and selectors
-do the work."""
+"""Core pages: start, sign in/out, sending each role home, the platform admin's councils, the provider's
+home, providers, people with access, organisations and API tokens. Thin: services and selectors do the
+work. The council overview and the councillor's and resident's homes show places, so places serves them."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
 from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm, show_refusal
 from civichub.core.models import Council, Organisation, Role
-from civichub.places import selectors as places
 
 
 @public
@@ -39,9 +38,9 @@ ROLE_HOMES = {
     Role.ANALYST: "core:council",
     Role.RECORDS_MANAGER: "core:council",
     Role.CASEWORKER: "core:council",
-    Role.COUNCILLOR: "core:councillor-home",
+    Role.COUNCILLOR: "places:councillor-home",
     Role.PROVIDER_STAFF: "core:provider-home",
-    Role.RESIDENT: "core:resident-home",
+    Role.RESIDENT: "places:resident-home",
 }
 
 
@@ -82,49 +81,6 @@ def platform(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _roles(request: HttpRequest, council: Council) -> set[Role]:
-    return policy.roles_in(user_of(request), council)
-
-
-@council_page("council.areas.view")
-def council(request: HttpRequest, council: Council) -> HttpResponse:
-    """The council overview: its area, wards and deprivation, for officers and councillors."""
-    return render(
-        request,
-        "core/council.html",
-        {
-            "council": council,
-            "section": "council",
-            "title": "Overview",
-            "roles": sorted(r.label for r in _roles(request, council)),
-            "profile": places.area_profile(council.gss_code),
-            "wards": places.wards_in(council.gss_code),
-            "can_see_people": policy.allows(user_of(request), "council.people_with_access.view", council),
-            "can_manage_webhooks": policy.allows(user_of(request), "integration.webhooks.manage", council),
-            "can_import": policy.allows(user_of(request), "integration.imports.run", council),
-            "can_publish_services": policy.allows(user_of(request), "directory.services.publish", council),
-            "can_view_services": policy.allows(user_of(request), "directory.services.view", council),
-        },
-    )
-
-
-@council_page("council.areas.view")
-def councillor_home(request: HttpRequest, council: Council) -> HttpResponse:
-    memberships = selectors.memberships_of(user_of(request)).filter(council=council, role=Role.COUNCILLOR)
-    ward_codes = [m.ward_code for m in memberships if m.ward_code]
-    wards = [places.ward(code, in_area=council.gss_code) for code in ward_codes]
-    return render(
-        request,
-        "core/councillor_home.html",
-        {
-            "council": council,
-            "title": "Your ward",
-            "section": "council",
-            "wards": [(w, places.lsoas_of_ward(w.gss_code)) for w in wards],
-        },
-    )
-
-
 @council_page("council.view")
 def provider_home(request: HttpRequest, council: Council) -> HttpResponse:
     memberships = selectors.memberships_of(user_of(request)).filter(council=council, role=Role.PROVIDER_STAFF)
@@ -136,19 +92,6 @@ def provider_home(request: HttpRequest, council: Council) -> HttpResponse:
             "council": council,
             "title": "Your organisation",
             "organisations": [(o, selectors.councils_served_by(o)) for o in organisations],
-        },
-    )
-
-
-@council_page("council.view")
-def resident_home(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(
-        request,
-        "core/resident_home.html",
-        {
-            "council": council,
-            "title": "Your council",
-            "profile": places.area_profile(council.gss_code),
         },
     )
 

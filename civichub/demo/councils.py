@@ -69,6 +69,7 @@ def load_geography(progress: Progress | None = None) -> list[str]:
     lines.append(str(places.import_deprivation(actor, progress=progress)))
     for area in sorted(set(DEMO_COUNCILS.values())):
         lines.append(str(places.import_postcodes(actor, sources.postcode_file(area), progress=progress)))
+    lines.append(str(places.import_ward_names(actor, progress=progress)))
     return lines
 
 

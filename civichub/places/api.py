@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from civichub.core.api import actor_for
+from civichub.core.api import ErrorOut, actor_for
+from civichub.core.pagination import LimitOffset
 from civichub.places import selectors
 from civichub.places.models import Lsoa, Postcode, Ward
 
@@ -24,6 +24,7 @@ class LsoaOut(Schema):
     name: str
     local_authority_gss: str
     best_fit_ward_gss: str | None
+    best_fit_ward_name: str | None = Field(None, description="Empty if the ward's name is not known")
     imd_rank: int
     imd_decile: int
     domain_deciles: dict[str, int]
@@ -38,6 +39,10 @@ class LsoaOut(Schema):
     @staticmethod
     def resolve_best_fit_ward_gss(obj: Lsoa) -> str | None:
         return obj.best_fit_ward_id
+
+    @staticmethod
+    def resolve_best_fit_ward_name(obj: Lsoa) -> str | None:
+        return obj.best_fit_ward.name if obj.best_fit_ward else None
 
     @staticmethod
     def resolve_domain_deciles(obj: Lsoa) -> dict[str, int]:
@@ -71,7 +76,7 @@ class PostcodeOut(Schema):
 
 class WardOut(Schema):
     gss_code: str
-    name: str
+    name: str = Field(..., description="Empty if the ward is not in the ONS lookup (newer than it)")
     local_authority_gss: str
     lsoa_count: int | None = None
     population: int | None = None
@@ -81,12 +86,15 @@ class WardOut(Schema):
         return obj.local_authority_id
 
 
-@router.get("/places/postcodes/{postcode}", response=PostcodeOut, auth=None, summary="Look up a postcode")
+@router.get(
+    "/places/postcodes/{postcode}",
+    response={200: PostcodeOut, 400: ErrorOut, 404: ErrorOut},
+    auth=None,
+    summary="Look up a postcode",
+)
 def get_postcode(request: HttpRequest, postcode: str) -> Postcode:
-    try:
-        return selectors.postcode(postcode)
-    except selectors.BadPostcode as exc:
-        raise HttpError(400, str(exc)) from exc
+    """400 if it cannot be a UK postcode, 404 if we do not hold it; each names the field `postcode`."""
+    return selectors.postcode(postcode)
 
 
 @router.get("/places/lsoas/{code}", response=LsoaOut, auth=None, summary="One LSOA with its deprivation")
@@ -100,15 +108,16 @@ def get_ward(request: HttpRequest, code: str) -> Ward:
 
 
 @router.get("/c/{council_slug}/wards", response=list[WardOut], summary="A council's wards with population")
-def council_wards(request: HttpRequest, council_slug: str) -> list[Ward]:
+@paginate(LimitOffset)
+def council_wards(request: HttpRequest, council_slug: str) -> object:
     actor = actor_for(request, council_slug, "council.areas.view")
-    return list(selectors.wards_in(actor.council.gss_code))  # type: ignore[union-attr]
+    return selectors.wards_in(actor.council.gss_code)  # type: ignore[union-attr]
 
 
 @router.get(
     "/c/{council_slug}/lsoas", response=list[LsoaOut], summary="A council's LSOAs, most deprived first"
 )
-@paginate
+@paginate(LimitOffset)
 def council_lsoas(request: HttpRequest, council_slug: str) -> object:
     actor = actor_for(request, council_slug, "council.areas.view")
     return selectors.lsoas_in(actor.council.gss_code)  # type: ignore[union-attr]

@@ -50,7 +50,8 @@ class LocalAuthority(Place):
 
 
 class Ward(Place):
-    """An electoral ward. NSPL gives codes only: the name stays blank until a council supplies it."""
+    """An electoral ward. NSPL gives codes only: names come from the ONS ward lookup (import_ward_names)
+    and stay blank for a ward it does not list, which then shows by its code."""
 
     gss_code = models.CharField(max_length=9, unique=True)
     name = models.CharField(max_length=255, blank=True)

@@ -1,35 +1,40 @@
-"""Places selectors: postcode, ward and LSOA look-ups, and a council's area profile.
+"""Places selectors: postcode, ward and LSOA look-ups, ward names, and a council's area profile.
 
 Geography is public open data, so these reads are not audited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from civichub.places.errors import BadPostcode, PostcodeNotHeld
 from civichub.places.models import LocalAuthority, Lsoa, Postcode, Ward
 from civichub.places.services import normalise_postcode
 
-
-class BadPostcode(ValueError):
-    pass
+__all__ = ["BadPostcode", "PostcodeNotHeld"]  # re-exported: callers catch them as selectors.<Name>
 
 
 def local_authority(gss_code: str) -> LocalAuthority | None:
     return LocalAuthority.objects.filter(gss_code=gss_code).first()
 
 
-def postcode(text: str) -> Postcode:
-    """Look a postcode up, however it was typed. BadPostcode if it cannot be one; 404 if unknown."""
+def postcode(text: str, *, field: str = "postcode") -> Postcode:
+    """Look a postcode up, however it was typed ('wn11aa', ' WN1  1AA ').
+
+    Raises BadPostcode (400) if it cannot be a UK postcode and PostcodeNotHeld (404) if we do not hold
+    it, each naming `field`, so a form or an API body can point at its own field.
+    """
     normal = normalise_postcode(text)
     if normal is None:
-        raise BadPostcode(f"'{text}' is not a valid UK postcode, like WN1 1AA")
-    found = Postcode.objects.select_related("local_authority", "ward", "lsoa").filter(postcode=normal).first()
+        raise BadPostcode(text.strip(), field)
+    related = ("local_authority", "ward", "lsoa__best_fit_ward")
+    found = Postcode.objects.select_related(*related).filter(postcode=normal).first()
     if found is None:
-        raise Http404(f"We do not hold the postcode {normal}")
+        raise PostcodeNotHeld(normal, field)
     return found
 
 
@@ -49,6 +54,25 @@ def ward(code: str, *, in_area: str | None = None) -> Ward:
     if found is None:
         raise Http404(f"We do not hold a ward with the code {code} here")
     return found
+
+
+def ward_names(codes: Iterable[str]) -> dict[str, str]:
+    """{GSS code: name} for the wards among `codes` that we hold and know the name of.
+
+    Codes we do not hold, or whose name has not been imported, are left out: callers show the code.
+    """
+    wanted = {code.strip().upper() for code in codes if code}
+    return dict(Ward.objects.filter(gss_code__in=wanted).exclude(name="").values_list("gss_code", "name"))
+
+
+def wards(codes: Iterable[str], *, in_area: str | None = None) -> list[Ward]:
+    """The wards among `codes` that we hold (optionally only in one local authority), ordered by name."""
+    queryset = Ward.objects.select_related("local_authority").filter(
+        gss_code__in={code.strip().upper() for code in codes if code}
+    )
+    if in_area is not None:
+        queryset = queryset.filter(local_authority__gss_code=in_area)
+    return list(queryset.order_by("name", "gss_code"))
 
 
 def lsoas_in(area_gss: str) -> QuerySet[Lsoa]:

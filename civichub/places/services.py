@@ -1,4 +1,4 @@
-"""Places services: importing the geography (local authorities, deprivation, postcodes).
+"""Places services: importing the geography (local authorities, deprivation, postcodes, ward names).
 
 Every importer validates the whole file before it writes, names the file, line and field of each
 problem, writes all-or-nothing, and is idempotent: a second run reports 0 added, 0 updated.
@@ -28,6 +28,7 @@ from civichub.core.importing import (
     sync_rows,
 )
 from civichub.core.services import CouncilFacts
+from civichub.core.text import clean_text
 from civichub.places import sources
 from civichub.places.models import LocalAuthority, Lsoa, Postcode, Ward
 
@@ -375,6 +376,77 @@ def _assign_best_fit_wards(lsoa_codes: set[str]) -> None:
     sync_rows(Lsoa, "code", best)
 
 
+# --- ward names (ONS Ward to Local Authority District lookup) ----------------------------------
+
+WARD_NAME_COLUMNS = ("WD19CD", "WD19NM", "LAD19CD")
+WARD_NAME_LENGTH = Ward._meta.get_field("name").max_length or 255
+
+
+def _repair_double_encoding(text: str) -> str:
+    """'SteÃ²rnabhagh' -> 'Steòrnabhagh'.
+
+    The ONS file's Welsh and Gaelic names were encoded to UTF-8 twice. Undoing one encoding only works
+    on such text: a name that is already right (Llifôn) is not valid UTF-8 once encoded as Latin-1.
+    """
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+@transaction.atomic
+def import_ward_names(
+    actor: Actor, path: Path | None = None, progress: Progress | None = None
+) -> ImportSummary:
+    """Name the wards we hold from the ONS ward lookup (every UK ward's code and name).
+
+    The whole file is checked, but only wards we already hold are written: wards come from the
+    postcode import, which knows the current ones (NSPL is newer than the December 2019 lookup, whose
+    abolished wards and old district codes would otherwise come back). So run it after
+    import_postcodes; wards the file does not name keep showing their code.
+    """
+    path = path or sources.ward_names_file()
+    rows, digest = read_csv(path, encoding="utf-8-sig", required=WARD_NAME_COLUMNS)
+    errors = ErrorCollector(path.name)
+    first_seen: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for done, (line, row) in enumerate(rows, start=1):
+        _report(progress, f"Checking {path.name}", done, len(rows))
+        code = row["WD19CD"].strip()
+        if not WARD_CODE.match(code):
+            errors.add(
+                line, "WD19CD", f"'{code}' is not a ward GSS code (E05, W05, S13 or N08 and six digits)"
+            )
+            continue
+        if code in first_seen:
+            errors.add(line, "WD19CD", f"ward '{code}' appears twice (first on line {first_seen[code]})")
+            continue
+        first_seen[code] = line
+        if not GSS_CODE.match(row["LAD19CD"].strip()):
+            errors.add(line, "LAD19CD", f"'{row['LAD19CD']}' is not a GSS code (a letter and eight digits)")
+        name = clean_text(_repair_double_encoding(row["WD19NM"]))
+        if not name:
+            errors.add(line, "WD19NM", f"ward '{code}' has no name")
+        elif len(name) > WARD_NAME_LENGTH:
+            errors.add(line, "WD19NM", f"the name is longer than {WARD_NAME_LENGTH} characters")
+        else:
+            names[code] = name
+    errors.raise_if_any()
+
+    held_wards = set(Ward.objects.values_list("gss_code", flat=True))
+    named = held_wards & names.keys()
+    summary = ImportSummary("Ward names", path.name, digest, skipped=len(names) - len(named))
+    summary.created, summary.updated, summary.unchanged = sync_rows(
+        Ward, "gss_code", {code: {"name": names[code]} for code in named}, progress=progress
+    )
+    summary.notes.append(
+        f"wards in the file not held here: {len(names) - len(named)}; "
+        f"held wards not in the file (shown by their code): {len(held_wards - named)}"
+    )
+    _audit_import(actor, "places.ward_names.imported", summary)
+    return summary
+
+
 def _audit_import(actor: Actor, action: str, summary: ImportSummary) -> None:
     audit.record(
         actor,
@@ -398,5 +470,6 @@ __all__ = [
     "import_deprivation",
     "import_local_authorities",
     "import_postcodes",
+    "import_ward_names",
     "normalise_postcode",
 ]

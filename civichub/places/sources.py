@@ -29,3 +29,8 @@ def deprivation_domains_file() -> Path:
 
 def population_file() -> Path:
     return shared("data", "imd2019", "File_6_-_IoD2019_Population_Denominators.csv.gz")
+
+
+def ward_names_file() -> Path:
+    """ONS Ward to Local Authority District (December 2019) Lookup in the UK: every ward's name."""
+    return shared("data", "geography", "ward_to_lad_dec2019_uk.csv.gz")

@@ -1,50 +1,45 @@
-"""Place pages: public postcode, ward and LSOA look-ups, and a council's own wards and LSOAs."""
+"""Place pages: public postcode, ward and LSOA look-ups; a council's overview of its area, wards and
+LSOAs; and the councillor's and resident's homes, which are about the council's places too."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from civichub.core.access import council_page, page_of, public
+from civichub.core import policy
+from civichub.core import selectors as core
+from civichub.core.access import council_page, page_of, public, user_of
 from civichub.core.downloads import csv_download
-from civichub.core.models import Council
+from civichub.core.errors import Refused
+from civichub.core.models import Council, Role
 from civichub.places import selectors
 from civichub.places.models import Lsoa
 
 
 @public
 def find(request: HttpRequest) -> HttpResponse:
-    """Look up a postcode: the form, and its error summary when the postcode is not valid."""
+    """Look up a postcode: the form, and its error summary when the postcode is not valid or not held."""
     text = request.GET.get("postcode", "")
-    error = None
-    if "postcode" in request.GET:
-        if not text.strip():
-            error = "Enter a postcode, like WN1 1AA"
-        else:
-            try:
-                found = selectors.postcode(text)
-            except selectors.BadPostcode as exc:
-                error = str(exc)
-            except Http404:
-                error = f"We do not hold the postcode {text.strip().upper()}: we hold the WN and SR areas"
-            else:
-                return redirect("places:postcode", postcode=found.compact)
-    return render(
-        request,
-        "places/find.html",
-        {"title": "Find a place", "section": "places", "postcode": text, "error": error},
-        status=400 if error else 200,
-    )
+    if "postcode" not in request.GET:
+        return _find_page(request, text)
+    if not text.strip():
+        return _find_page(request, text, "Enter a postcode, like WN1 1AA", status=400)
+    try:
+        found = selectors.postcode(text)
+    except Refused as exc:
+        return _find_page(request, text, exc.message, status=exc.status)
+    return redirect("places:postcode", postcode=found.compact)
 
 
 @public
 def postcode(request: HttpRequest, postcode: str) -> HttpResponse:
     try:
         place = selectors.postcode(postcode)
-    except selectors.BadPostcode as exc:
-        raise Http404(str(exc)) from exc
+    except Refused as exc:
+        # A postcode's address that is not one, or not held: the finder with the reason, to try again.
+        return _find_page(request, postcode, exc.message, status=404)
     return render(
         request,
         "places/postcode.html",
@@ -54,6 +49,15 @@ def postcode(request: HttpRequest, postcode: str) -> HttpResponse:
             "place": place,
             "domains": Lsoa.DOMAINS,
         },
+    )
+
+
+def _find_page(request: HttpRequest, text: str, error: str | None = None, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "places/find.html",
+        {"title": "Find a place", "section": "places", "postcode": text, "error": error},
+        status=status,
     )
 
 
@@ -83,6 +87,62 @@ def ward(request: HttpRequest, code: str) -> HttpResponse:
             "section": "places",
             "ward": found,
             "lsoas": selectors.lsoas_of_ward(found.gss_code),
+        },
+    )
+
+
+@council_page("council.areas.view")
+def council_overview(request: HttpRequest, council: Council) -> HttpResponse:
+    """The council overview (/c/<council>/): its area, deprivation and wards, for officers and councillors.
+
+    It keeps the kernel's URL name core:council (see civichub/urls.py), the council's home.
+    """
+    user = user_of(request)
+    return render(
+        request,
+        "places/council.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "Overview",
+            "roles": sorted(r.label for r in policy.roles_in(user, council)),
+            "profile": selectors.area_profile(council.gss_code),
+            "wards": selectors.wards_in(council.gss_code),
+            "can_see_people": policy.allows(user, "council.people_with_access.view", council),
+            "can_manage_webhooks": policy.allows(user, "integration.webhooks.manage", council),
+            "can_import": policy.allows(user, "integration.imports.run", council),
+            "can_publish_services": policy.allows(user, "directory.services.publish", council),
+            "can_view_services": policy.allows(user, "directory.services.view", council),
+        },
+    )
+
+
+@council_page("council.areas.view")
+def councillor_home(request: HttpRequest, council: Council) -> HttpResponse:
+    """A councillor's home: the wards they represent, with their neighbourhoods."""
+    memberships = core.memberships_of(user_of(request)).filter(council=council, role=Role.COUNCILLOR)
+    wards = selectors.wards([m.ward_code for m in memberships], in_area=council.gss_code)
+    return render(
+        request,
+        "places/councillor_home.html",
+        {
+            "council": council,
+            "title": "Your ward",
+            "section": "council",
+            "wards": [(w, selectors.lsoas_of_ward(w.gss_code)) for w in wards],
+        },
+    )
+
+
+@council_page("council.view")
+def resident_home(request: HttpRequest, council: Council) -> HttpResponse:
+    return render(
+        request,
+        "places/resident_home.html",
+        {
+            "council": council,
+            "title": "Your council",
+            "profile": selectors.area_profile(council.gss_code),
         },
     )
 
@@ -140,6 +200,7 @@ def _lsoa_csv(filename: str, lsoas: Iterable[Lsoa]) -> HttpResponse:
             "lsoa_code",
             "lsoa_name",
             "best_fit_ward",
+            "best_fit_ward_name",
             "imd_rank",
             "imd_decile",
             *[name for name, _ in Lsoa.DOMAINS],
@@ -150,6 +211,7 @@ def _lsoa_csv(filename: str, lsoas: Iterable[Lsoa]) -> HttpResponse:
                 area.code,
                 area.name,
                 area.best_fit_ward_id or "",
+                area.best_fit_ward.name if area.best_fit_ward else "",
                 area.imd_rank,
                 area.imd_decile,
                 *[getattr(area, name) for name, _ in Lsoa.DOMAINS],

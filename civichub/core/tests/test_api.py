@@ -60,17 +60,12 @@ def test_token_names_are_validated(client_as, officer) -> None:
     assert created.json()["name"] == "Caf\u00e9 report"
 
 
-def test_councils_and_places_are_open_data(db, client) -> None:
+def test_councils_are_open_data(db, client) -> None:
     councils = client.get("/api/v1/councils").json()
     assert [(c["slug"], c["gss_code"]) for c in councils] == [
         ("sunderland", "E08000024"),
         ("wigan", "E08000010"),
     ]
-    place = client.get("/api/v1/places/postcodes/wn1%201aa").json()
-    assert place["local_authority"] == {"gss_code": "E08000010", "name": "Wigan"}
-    assert place["lsoa"]["code"] == "E01006369" and 1 <= place["lsoa"]["imd_decile"] <= 10
-    assert client.get("/api/v1/places/postcodes/NOTAPOSTCODE").status_code == 400
-    assert client.get("/api/v1/places/postcodes/ZZ9%209ZZ").status_code == 404
 
 
 def test_organisations_show_their_register_identifiers(client, wigan) -> None:

@@ -1,9 +1,7 @@
-"""Pages as people use them: signing in, each role's home, the council overview, tokens, platform admin."""
+"""Pages as people use them: signing in, each role's home, tokens, platform admin (the council overview
+is a places page: civichub/places/tests/test_pages.py)."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 import pytest
 from django.test import Client
@@ -57,31 +55,6 @@ def test_a_platform_admin_lands_on_the_councils_and_can_add_one(client_as, make_
     assert "Fareham Borough Council" in client.get("/platform/").content.decode()
 
 
-def test_residents_and_providers_do_not_see_the_officers_overview(client_as, make_user, wigan) -> None:
-    for role in (Role.RESIDENT, Role.PROVIDER_STAFF):
-        assert client_as(make_user(role, wigan)).get("/c/wigan/").status_code == 403
-
-
-def test_the_council_page_shows_its_wards_with_population_and_deprivation(
-    client_as, make_user, wigan
-) -> None:
-    page = client_as(make_user(Role.COMMISSIONER, wigan)).get("/c/wigan/").content.decode()
-    assert "23 wards with postcodes loaded" in page
-    assert page.count('href="/c/wigan/wards/E05') == 23
-    assert '<svg class="civichub-chart"' in page and "Neighbourhoods and people by IMD 2019 decile" in page
-
-
-def test_ward_and_lsoa_lists_export_as_csv_and_paginate(client_as, make_user, wigan) -> None:
-    client = client_as(make_user(Role.ANALYST, wigan))
-    rows = list(csv.DictReader(io.StringIO(client.get("/c/wigan/lsoas/?format=csv").content.decode())))
-    assert len(rows) == 200 and rows[0]["lsoa_code"].startswith("E01")
-    assert [int(r["imd_rank"]) for r in rows] == sorted(int(r["imd_rank"]) for r in rows)
-    wards = list(csv.DictReader(io.StringIO(client.get("/c/wigan/wards.csv").content.decode())))
-    assert len(wards) == 23
-    page4 = client.get("/c/wigan/lsoas/", {"page": 4}).content.decode()
-    assert "Page 4 of 4" in page4 and rows[150]["lsoa_code"] in page4
-
-
 def test_people_with_access_is_audited_and_limited_to_those_who_manage_it(
     client_as, make_user, wigan
 ) -> None:
@@ -103,19 +76,6 @@ def test_api_tokens_from_the_web(client_as, make_user, wigan) -> None:
     assert client.post(f"/account/api-tokens/{token.pk}/revoke/").status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
-
-
-def test_postcode_finder_explains_bad_input(db, client) -> None:
-    assert client.get("/places/", {"postcode": "wn1 1aa"})["Location"] == "/places/postcodes/WN11AA/"
-    for text, message in [
-        ("", "Enter a postcode"),
-        ("hello", "is not a valid UK postcode"),
-        ("ZZ9 9ZZ", "We do not hold"),
-    ]:
-        response = client.get("/places/", {"postcode": text})
-        assert response.status_code == 400 and message in response.content.decode()
-    page = client.get("/places/postcodes/WN11AA/").content.decode()
-    assert "Wigan" in page and "E01006369" in page and "Decile" in page
 
 
 def test_sign_ins_and_failed_attempts_are_audited(db, make_user, wigan) -> None:

@@ -12,7 +12,7 @@ from civichub.places import services, sources
 
 
 class Command(BaseCommand):
-    help = "Import the geography: local authorities, LSOAs with deprivation, and postcodes (NSPL)."
+    help = "Import the geography: local authorities, LSOAs with deprivation, postcodes (NSPL) and ward names."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,7 +28,12 @@ class Command(BaseCommand):
         pc.add_argument(
             "--file", type=Path, action="append", default=[], help="An NSPL CSV (.csv or .csv.gz)"
         )
-        for p in (la, imd, pc):
+        wn = sub.add_parser(
+            "import-ward-names",
+            help="Names of the wards we hold, from the ONS ward lookup (run after import-postcodes)",
+        )
+        wn.add_argument("--file", type=Path, help="The ONS Ward to LAD lookup CSV (.csv or .csv.gz)")
+        for p in (la, imd, pc, wn):
             p.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -43,6 +48,8 @@ class Command(BaseCommand):
                             actor, options["domains_file"], options["population_file"], progress
                         )
                     ]
+                elif action == "import-ward-names":
+                    summaries = [services.import_ward_names(actor, options["file"], progress)]
                 else:
                     files = [sources.postcode_file(a) for a in options["areas"]] + options["file"]
                     if not files:
