@@ -15,7 +15,6 @@ from civichub.core import services
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Membership, Organisation, Role, User
 from civichub.places import services as places
-from civichub.places import sources
 
 SYSTEM = Actor.system("tests")
 
@@ -23,11 +22,7 @@ SYSTEM = Actor.system("tests")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
-        places.import_local_authorities(SYSTEM)
-        places.import_deprivation(SYSTEM)
-        for area in ("WN", "SR"):
-            places.import_postcodes(SYSTEM, sources.postcode_file(area))
-        places.import_ward_names(SYSTEM)
+        places.import_geography(SYSTEM, ["WN", "SR"])
         for gss in ("E08000010", "E08000024"):
             services.add_council(SYSTEM, gss)
 

@@ -18,7 +18,6 @@ from civichub.core.actors import Actor
 from civichub.core.importing import Progress
 from civichub.core.models import Council, CouncilProvider, Organisation, OrganisationIdentifier, Role, User
 from civichub.places import services as places
-from civichub.places import sources
 from civichub.places.models import Ward
 
 DEMO_COUNCILS = {"E08000010": "WN", "E08000024": "SR"}  # Wigan, Sunderland
@@ -64,13 +63,9 @@ class DemoUser:
 
 
 def load_geography(progress: Progress | None = None) -> list[str]:
-    actor = Actor.system("demo")
-    lines = [str(places.import_local_authorities(actor, progress=progress))]
-    lines.append(str(places.import_deprivation(actor, progress=progress)))
-    for area in sorted(set(DEMO_COUNCILS.values())):
-        lines.append(str(places.import_postcodes(actor, sources.postcode_file(area), progress=progress)))
-    lines.append(str(places.import_ward_names(actor, progress=progress)))
-    return lines
+    """The real geography, each file an import run of the platform (a second load changes nothing)."""
+    runs = places.import_geography(Actor.system("demo"), sorted(set(DEMO_COUNCILS.values())), progress)
+    return [f"{run.file_name}: {run.job.message}" for run in runs]
 
 
 @transaction.atomic

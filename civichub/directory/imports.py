@@ -22,7 +22,7 @@ from civichub.directory import services
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import Service, TaxonomyTerm
 from civichub.places.models import Postcode
-from civichub.places.services import normalise_postcode
+from civichub.places.postcodes import normalise_postcode
 
 BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$")
 SCHEMES = {choice.value for choice in OrganisationIdentifier.Scheme}

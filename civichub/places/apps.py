@@ -8,6 +8,7 @@ class PlacesConfig(AppConfig):
 
     def ready(self) -> None:
         from civichub.core.services import use_council_register
+        from civichub.places import imports  # noqa: F401 - registers the geography's import types
         from civichub.places.services import council_facts
 
         # The kernel adds councils with the facts of the register that places holds.

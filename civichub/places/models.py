@@ -50,7 +50,7 @@ class LocalAuthority(Place):
 
 
 class Ward(Place):
-    """An electoral ward. NSPL gives codes only: names come from the ONS ward lookup (import_ward_names)
+    """An electoral ward. NSPL gives codes only: names come from the ONS ward lookup (the ward_names import)
     and stay blank for a ward it does not list, which then shows by its code."""
 
     gss_code = models.CharField(max_length=9, unique=True)
@@ -91,9 +91,10 @@ class Lsoa(Place):
     crime_decile = models.PositiveSmallIntegerField()
     housing_decile = models.PositiveSmallIntegerField(help_text="Barriers to housing and services")
     living_environment_decile = models.PositiveSmallIntegerField()
-    population = models.PositiveIntegerField(help_text="Mid-2015, excluding prisoners")
-    children = models.PositiveIntegerField(help_text="Aged 0-15")
-    older_people = models.PositiveIntegerField(help_text="Aged 60 and over")
+    # Filled by the population import (IoD File 6), which runs after the deprivation import (File 2).
+    population = models.PositiveIntegerField(default=0, help_text="Mid-2015, excluding prisoners")
+    children = models.PositiveIntegerField(default=0, help_text="Aged 0-15")
+    older_people = models.PositiveIntegerField(default=0, help_text="Aged 60 and over")
 
     class Meta:
         ordering = ["code"]

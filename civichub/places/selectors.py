@@ -13,7 +13,7 @@ from django.http import Http404
 
 from civichub.places.errors import BadPostcode, PostcodeNotHeld
 from civichub.places.models import LocalAuthority, Lsoa, Postcode, Ward
-from civichub.places.services import normalise_postcode
+from civichub.places.postcodes import normalise_postcode
 
 __all__ = ["BadPostcode", "PostcodeNotHeld"]  # re-exported: callers catch them as selectors.<Name>
 

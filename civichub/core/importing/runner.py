@@ -221,9 +221,44 @@ def _record_result(actor: Actor, run: ImportRun, result: ImportResult) -> None:
     audit.record(actor, "core.import.completed", obj=run, council=run.council, data=counts)
 
 
-def error_text(run: ImportRun, limit: int = 20) -> str:
-    """The run's refusal, one problem a line, as the command line prints it."""
-    return "\n".join(
-        f"  - {RowError(run.file_name, e['line'], e['field'], e['message'], e.get('unit', 'line'))}"
-        for e in run.errors[:limit]
+def row_errors(run: ImportRun) -> list[RowError]:
+    """A refused run's problems, each naming its line (or record) and field."""
+    return [
+        RowError(run.file_name, e["line"], e["field"], e["message"], e.get("unit", "line"))
+        for e in run.errors
+    ]
+
+
+def run_now(
+    actor: Actor,
+    council: Council | None,
+    import_type_name: str,
+    *,
+    file_name: str,
+    content: bytes,
+    idempotency_key: str = "",
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Accept and run an import at once, in this process (commands, set-up): ImportRejected if refused.
+
+    A file already imported returns its earlier run, as `start_import` does.
+    """
+    run, is_new = start_import(
+        actor,
+        council,
+        import_type_name,
+        file_name=file_name,
+        content=content,
+        idempotency_key=idempotency_key,
+        queue=False,
     )
+    if is_new:
+        run = execute_import(str(run.pk), progress)
+    if run.errors:
+        raise ImportRejected(
+            [
+                RowError(run.file_name, e["line"], e["field"], e["message"], e.get("unit", "line"))
+                for e in run.errors
+            ]
+        )
+    return run

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
-from civichub.core.importing.runner import error_text, execute_import, start_import
+from civichub.core.importing.runner import execute_import, row_errors, start_import
 from civichub.core.management.progress import ProgressBar
 
 
@@ -32,5 +32,6 @@ def import_file(import_type: str, council: Any, file_name: str, content: bytes, 
     with ProgressBar(enabled=not options.get("no_progress", False)) as progress:
         run = execute_import(str(run.pk), progress)
     if run.errors:
-        raise CommandError(f"{run.job.message}:\n{error_text(run)}")
+        problems = "\n".join(f"  - {error}" for error in row_errors(run)[:20])
+        raise CommandError(f"{run.job.message}:\n{problems}")
     return f"Imported {file_name}: {run.job.message}"

@@ -77,7 +77,7 @@ def test_platform_rows_need_their_own_scope(wigan) -> None:
     council_job = Job.objects.create(kind="test", council=wigan)
     with pytest.raises(TenantScopeRequired):
         list(Job.objects.all())
-    assert list(Job.objects.for_platform()) == [platform_job]
+    assert platform_job in Job.objects.for_platform() and council_job not in Job.objects.for_platform()
     assert list(Job.objects.for_council(wigan)) == [council_job]
     with pytest.raises(TenantScopeRequired):
         CouncilProvider.objects.for_platform()

@@ -73,7 +73,7 @@ def test_an_uploaded_file_is_imported_by_the_worker(
     assert {"Makerfield Homecare Ltd", "Leigh Carers Trust", "Golborne Men's Shed"} <= names
     assert DomainEvent.objects.for_council(wigan).filter(type="core.import.completed").count() == 1
     assert DomainEvent.objects.for_council(wigan).filter(type="core.provider.added").count() == 3
-    assert AuditEntry.objects.filter(action="core.import.completed").count() == 1
+    assert AuditEntry.objects.filter(action="core.import.completed", council_id=str(wigan.pk)).count() == 1
 
 
 def test_a_bad_file_names_every_problem_and_changes_nothing(

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from civichub.core.actors import Actor
 from civichub.core.importing import ImportRejected
-from civichub.core.models import AuditEntry
+from civichub.core.models import AuditEntry, DomainEvent, ImportRun
 from civichub.places import services, sources
 from civichub.places.models import LocalAuthority, Lsoa, Postcode, Ward
 
@@ -53,18 +53,37 @@ def test_non_geographic_postcodes_are_kept_without_places(db) -> None:
     assert po_box.is_live and po_box.local_authority_id is None and po_box.lsoa_id is None
 
 
-def test_re_running_an_import_changes_nothing(db) -> None:
-    before = list(
-        Postcode.objects.filter(postcode__startswith="WN").order_by("postcode").values_list("updated_at")
-    )
-    summary = services.import_postcodes(ACTOR, sources.postcode_file("WN"))
-    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 9235)
-    after = list(
-        Postcode.objects.filter(postcode__startswith="WN").order_by("postcode").values_list("updated_at")
-    )
-    assert before == after
-    again = services.import_deprivation(ACTOR)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 32844)
+def test_each_file_is_a_platform_import_run(db) -> None:
+    runs = ImportRun.objects.for_platform().order_by("created_at")
+    assert [r.import_type for r in runs] == [
+        "local_authorities",
+        "lsoa_deprivation",
+        "lsoa_population",
+        "postcodes",
+        "postcodes",
+        "ward_names",
+    ]
+    postcodes = runs.filter(file_name="NSPL_NOV_2021_UK_WN.csv.gz").get()
+    assert (postcodes.created, postcodes.job.status, postcodes.council) == (9235, "succeeded", None)
+    assert DomainEvent.objects.for_platform().filter(type="core.import.completed").count() == 6
+
+
+def test_re_running_an_import_changes_nothing(db, tmp_path) -> None:
+    def stamps() -> list[object]:
+        return list(
+            Postcode.objects.filter(postcode__startswith="WN").order_by("postcode").values_list("updated_at")
+        )
+
+    before, runs = stamps(), ImportRun.objects.for_platform().count()
+    # The same file again is the same import: the earlier run comes back and nothing is done.
+    again = services.import_reference(ACTOR, "postcodes", sources.postcode_file("WN"))
+    assert again.created == 9235 and ImportRun.objects.for_platform().count() == runs
+    # The same rows in a different file (one more blank line) are checked and leave every row alone.
+    same_rows = tmp_path / "NSPL_WN_AGAIN.csv.gz"
+    same_rows.write_bytes(gzip.compress(gzip.decompress(sources.postcode_file("WN").read_bytes()) + b"\n"))
+    rerun = services.import_reference(ACTOR, "postcodes", same_rows)
+    assert (rerun.created, rerun.updated, rerun.unchanged) == (0, 0, 9235)
+    assert stamps() == before
 
 
 def _nspl(tmp_path: Path, body: str, *, header: str | None = None, encoding: str = "latin-1") -> Path:
@@ -86,20 +105,22 @@ def _row(postcode: str, *, laua: str = "E08000010", ward: str = "E05000861", lso
 
 
 def _assert_nothing_written(run) -> ImportRejected:
-    postcodes, wards, audits = Postcode.objects.count(), Ward.objects.count(), AuditEntry.objects.count()
+    def state() -> tuple[int, ...]:
+        completed = AuditEntry.objects.filter(action="core.import.completed").count()
+        return Postcode.objects.count(), Ward.objects.count(), completed
+
+    before = state()
     with pytest.raises(ImportRejected) as caught:
         run()
-    assert (Postcode.objects.count(), Ward.objects.count(), AuditEntry.objects.count()) == (
-        postcodes,
-        wards,
-        audits,
-    )
+    assert state() == before
+    refused = ImportRun.objects.for_platform().order_by("-created_at").first()
+    assert refused is not None and refused.job.status == "failed" and refused.errors
     return caught.value
 
 
 def test_an_unknown_gss_code_is_named_with_its_line_and_field(db, tmp_path) -> None:
     path = _nspl(tmp_path, _row("WN9 9ZZ") + "\n" + _row("WN9 9ZY", laua="E08999999", ward=""))
-    error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
+    error = _assert_nothing_written(lambda: services.import_reference(ACTOR, "postcodes", path))
     assert [str(e) for e in error.rows] == [
         "NSPL_TEST.csv.gz, line 6, field 'laua': unknown local authority GSS code 'E08999999'"
     ]
@@ -108,14 +129,14 @@ def test_an_unknown_gss_code_is_named_with_its_line_and_field(db, tmp_path) -> N
 
 def test_a_duplicate_postcode_names_both_lines(db, tmp_path) -> None:
     path = _nspl(tmp_path, _row("WN9 9ZZ") + "\n" + _row("WN9 9ZZ"))
-    error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
+    error = _assert_nothing_written(lambda: services.import_reference(ACTOR, "postcodes", path))
     assert "line 6, field 'pcds': postcode 'WN9 9ZZ' appears twice (first on line 5)" in str(error)
 
 
 def test_a_missing_column_is_named(db, tmp_path) -> None:
     real_header = gzip.decompress(sources.postcode_file("WN").read_bytes()).decode("latin-1").splitlines()[0]
     path = _nspl(tmp_path, "", header=real_header.replace('"lsoa11"', '"lsoa"').replace("lsoa11", "lsoa"))
-    error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
+    error = _assert_nothing_written(lambda: services.import_reference(ACTOR, "postcodes", path))
     assert [str(e) for e in error.rows] == [
         "NSPL_TEST.csv.gz, line 1, field 'lsoa11': required column is missing from the header"
     ]
@@ -130,7 +151,7 @@ def test_bad_values_are_each_named(db, tmp_path) -> None:
         + _row("WN9 9ZW", lsoa="E01999999")
     )
     path = _nspl(tmp_path, bad)
-    error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
+    error = _assert_nothing_written(lambda: services.import_reference(ACTOR, "postcodes", path))
     messages = [str(e) for e in error.rows]
     assert "NSPL_TEST.csv.gz, line 5, field 'pcds': 'NOT A POSTCODE' is not a UK postcode" in messages
     assert "NSPL_TEST.csv.gz, line 6, field 'ward': 'X123' is not a ward GSS code" in messages
@@ -140,7 +161,7 @@ def test_bad_values_are_each_named(db, tmp_path) -> None:
 def test_a_corrupt_gzip_file_is_refused(db, tmp_path) -> None:
     path = tmp_path / "NSPL_BROKEN.csv.gz"
     path.write_bytes(b"\x1f\x8b\x08\x00 this is not really gzip")
-    error = _assert_nothing_written(lambda: services.import_postcodes(ACTOR, path))
+    error = _assert_nothing_written(lambda: services.import_reference(ACTOR, "postcodes", path))
     assert "NSPL_BROKEN.csv.gz: is not a readable gzip file" in str(error)
 
 
@@ -152,7 +173,7 @@ def test_bad_encoding_is_named_with_its_line(db, tmp_path) -> None:
     path.write_bytes(b"\n".join(domains))
     lsoas = Lsoa.objects.count()
     with pytest.raises(ImportRejected, match=r"domains.csv, line 3: is not valid utf-8 text \(byte 0xe9\)"):
-        services.import_deprivation(ACTOR, domains_path=path)
+        services.import_reference(ACTOR, "lsoa_deprivation", path)
     assert Lsoa.objects.count() == lsoas
 
 
@@ -167,7 +188,7 @@ def test_a_deprivation_row_with_an_unknown_authority_is_refused(db, tmp_path) ->
     with pytest.raises(
         ImportRejected, match=r"line 6, field 'Local Authority District code \(2019\)': unknown"
     ):
-        services.import_deprivation(ACTOR, domains_path=path)
+        services.import_reference(ACTOR, "lsoa_deprivation", path)
 
 
 def test_the_command_reports_a_rejected_file_clearly(db, tmp_path) -> None:

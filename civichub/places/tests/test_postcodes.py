@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from civichub.places.services import normalise_postcode
+from civichub.places.postcodes import normalise_postcode
 
 letters = st.sampled_from("ABCDEFGHIJKLMNOPRSTUWYZ")
 digits = st.sampled_from("0123456789")

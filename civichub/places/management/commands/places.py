@@ -6,13 +6,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from civichub.core.actors import Actor
-from civichub.core.importing import ImportRejected
+from civichub.core.errors import Refused
 from civichub.core.management.progress import ProgressBar
 from civichub.places import services, sources
 
 
 class Command(BaseCommand):
-    help = "Import the geography: local authorities, LSOAs with deprivation, postcodes (NSPL) and ward names."
+    help = (
+        "Import the geography through the platform's import pipeline: local authorities, LSOAs with "
+        "deprivation and population, postcodes (NSPL) and ward names."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -37,26 +40,26 @@ class Command(BaseCommand):
             p.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "import-local-authorities":
+            files = [("local_authorities", options["file"] or sources.local_authorities_file())]
+        elif action == "import-deprivation":
+            files = [
+                ("lsoa_deprivation", options["domains_file"] or sources.deprivation_domains_file()),
+                ("lsoa_population", options["population_file"] or sources.population_file()),
+            ]
+        elif action == "import-ward-names":
+            files = [("ward_names", options["file"] or sources.ward_names_file())]
+        else:
+            paths = [sources.postcode_file(a) for a in options["areas"]] + options["file"]
+            if not paths:
+                raise CommandError("Name postcode areas (e.g. WN SR) or give --file")
+            files = [("postcodes", path) for path in paths]
         actor = Actor.system(f"places {action}")
         with ProgressBar(enabled=not options["no_progress"]) as progress:
             try:
-                if action == "import-local-authorities":
-                    summaries = [services.import_local_authorities(actor, options["file"], progress)]
-                elif action == "import-deprivation":
-                    summaries = [
-                        services.import_deprivation(
-                            actor, options["domains_file"], options["population_file"], progress
-                        )
-                    ]
-                elif action == "import-ward-names":
-                    summaries = [services.import_ward_names(actor, options["file"], progress)]
-                else:
-                    files = [sources.postcode_file(a) for a in options["areas"]] + options["file"]
-                    if not files:
-                        raise CommandError("Name postcode areas (e.g. WN SR) or give --file")
-                    summaries = [services.import_postcodes(actor, f, progress) for f in files]
-            except ImportRejected as exc:
-                raise CommandError(str(exc)) from exc
-        for summary in summaries:
-            notes = f" ({'; '.join(summary.notes)})" if summary.notes else ""
-            self.stdout.write(self.style.SUCCESS(f"{summary}{notes}"))
+                runs = [services.import_reference(actor, kind, path, progress) for kind, path in files]
+            except Refused as exc:
+                raise CommandError(exc.detail) from exc
+        for run in runs:
+            notes = f" ({'; '.join(run.notes)})" if run.notes else ""
+            self.stdout.write(self.style.SUCCESS(f"{run.file_name}: {run.job.message}{notes}"))
