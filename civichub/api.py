@@ -67,6 +67,11 @@ ERROR_WORDS = {
 }
 
 
+def _any_string(schema: dict[str, Any]) -> bool:
+    """A path parameter that takes any text (a slug) cannot be refused; one with a type or format can."""
+    return schema.get("type") == "string" and not set(schema) - {"type", "title", "description"}
+
+
 class CivichubAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Document, on every operation, each error status it can answer, all in the one error shape.
@@ -83,7 +88,7 @@ class CivichubAPI(NinjaAPI):
                 parameters = operation.get("parameters", [])
                 statuses = set()
                 if "requestBody" in operation or any(
-                    p["in"] == "query" or p.get("schema", {}).get("type") != "string" for p in parameters
+                    p["in"] == "query" or not _any_string(p.get("schema", {})) for p in parameters
                 ):
                     statuses.add(400)
                 if "{" in path:

@@ -7,12 +7,13 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from civichub.core import policy, selectors, services
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.models import Council, Organisation
+from civichub.core.pagination import LimitOffset
 
 router = Router(tags=["core"])
 
@@ -84,8 +85,9 @@ class ErrorOut(Schema):
 
 
 @router.get("/councils", response=list[CouncilOut], auth=None, summary="Councils on the platform")
-def list_councils(request: HttpRequest) -> list[Council]:
-    return list(selectors.councils())
+@paginate(LimitOffset)
+def list_councils(request: HttpRequest) -> object:
+    return selectors.councils()
 
 
 @router.post("/councils", response={201: CouncilOut, 400: ErrorOut}, summary="Add a council by GSS code")
@@ -99,10 +101,10 @@ def get_council(request: HttpRequest, council_slug: str) -> Council:
 
 
 @router.get("/organisations", response=list[OrganisationOut], auth=None, summary="The organisation register")
-@paginate
+@paginate(LimitOffset)
 def list_organisations(request: HttpRequest, q: str = "", kind: str = "") -> object:
     if kind and kind not in Organisation.Kind.values:
-        raise HttpError(400, f"kind must be one of {', '.join(Organisation.Kind.values)}")
+        raise Refused.on("kind", f"Must be one of {', '.join(Organisation.Kind.values)}")
     return selectors.organisations(q[:100], kind)
 
 
@@ -164,8 +166,9 @@ class TokenIn(Schema):
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="Your API tokens")
+@paginate(LimitOffset)
 def list_tokens(request: HttpRequest) -> object:
-    return list(selectors.api_tokens(request.user))  # type: ignore[arg-type]
+    return selectors.api_tokens(request.user)  # type: ignore[arg-type]
 
 
 @router.post("/me/tokens", response={201: TokenCreatedOut, 400: ErrorOut}, summary="Create an API token")
@@ -190,7 +193,7 @@ class ProviderOut(Schema):
 
 
 @router.get("/c/{council_slug}/providers", response=list[ProviderOut], summary="A council's providers")
-@paginate
+@paginate(LimitOffset)
 def list_providers(request: HttpRequest, council_slug: str) -> object:
     actor = actor_for(request, council_slug, "council.providers.view")
     return selectors.council_providers(actor, actor.council)  # type: ignore[arg-type]
@@ -218,11 +221,8 @@ class PersonWithAccessOut(Schema):
     response=list[PersonWithAccessOut],
     summary="Who holds a role in a council (personal data: the read is audited)",
 )
+@paginate(LimitOffset)
 def people_with_access(request: HttpRequest, council_slug: str, purpose: str) -> list[dict[str, object]]:
-    if len(purpose.strip()) < 5:
-        raise HttpError(
-            400, "Say why you need this list (purpose, at least 5 characters): the read is audited"
-        )
     actor = actor_for(request, council_slug, "council.people_with_access.view")
     return [
         {
@@ -233,5 +233,5 @@ def people_with_access(request: HttpRequest, council_slug: str, purpose: str) ->
             "organisation_id": m.organisation_id,
             "ward_code": m.ward_code,
         }
-        for m in selectors.people_with_access(actor, actor.council, purpose.strip()[:500])  # type: ignore[arg-type]
+        for m in selectors.people_with_access(actor, actor.council, purpose)  # type: ignore[arg-type]
     ]

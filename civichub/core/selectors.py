@@ -13,6 +13,7 @@ from django.http import Http404
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.models import (
     ApiToken,
     Council,
@@ -23,6 +24,7 @@ from civichub.core.models import (
     Role,
     User,
 )
+from civichub.core.text import clean_text
 
 M = TypeVar("M", bound=Model)
 
@@ -95,6 +97,11 @@ def council_provider(actor: Actor, council: Council, provider_id: UUID | str) ->
 def people_with_access(actor: Actor, council: Council, purpose: str) -> list[Membership]:
     """Everyone who holds a role in the council: personal data, so the read is audited with its purpose."""
     policy.require(actor, "council.people_with_access.view", council)
+    purpose = clean_text(purpose)[:500]
+    if len(purpose) < 5:
+        raise Refused.on(
+            "purpose", "Say why you need this list, in at least 5 characters: the read is audited"
+        )
     members = list(
         Membership.objects.filter(council=council)
         .select_related("user", "organisation")

@@ -37,6 +37,7 @@ class EventTypeOut(Schema):
 @router.get(
     "/event-types", response=list[EventTypeOut], auth=None, summary="The catalogue of domain event types"
 )
+@paginate(LimitOffset)
 def event_types(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
