@@ -159,6 +159,22 @@ def rotate_secret(request: HttpRequest, council_slug: str, endpoint_id: UUID) ->
     return services.rotate_secret(actor, selectors.endpoint(actor, council, endpoint_id))
 
 
+class EndpointSwitchIn(Schema):
+    is_active: bool = Field(..., description="false to stop sending to this endpoint; true to start again")
+
+
+@router.patch(
+    "/c/{council_slug}/webhooks/{endpoint_id}",
+    response=EndpointOut,
+    summary="Switch an endpoint on or off (deliveries wait while it is off)",
+)
+def switch_endpoint(
+    request: HttpRequest, council_slug: str, endpoint_id: UUID, payload: EndpointSwitchIn
+) -> WebhookEndpoint:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    return services.set_active(actor, selectors.endpoint(actor, council, endpoint_id), payload.is_active)
+
+
 class DeliveryOut(Schema):
     id: UUID
     event_id: UUID = Field(..., alias="event.id")
@@ -181,6 +197,36 @@ class DeliveryOut(Schema):
 def list_deliveries(request: HttpRequest, council_slug: str, endpoint_id: UUID) -> Any:
     actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
     return selectors.deliveries(selectors.endpoint(actor, council, endpoint_id))
+
+
+class AttemptOut(Schema):
+    attempted_at: datetime
+    request_headers: dict[str, Any]
+    request_body: str
+    response_status: int | None
+    response_body: str = Field(..., description="The first 2 KB the receiver answered")
+    latency_ms: int
+    error: str
+
+
+class DeliveryWithAttemptsOut(DeliveryOut):
+    attempts_made: list[AttemptOut] = Field(..., description="Every attempt, newest first")
+
+    @staticmethod
+    def resolve_attempts_made(obj: WebhookDelivery) -> list[Any]:
+        return list(selectors.attempts(obj))
+
+
+@router.get(
+    "/c/{council_slug}/webhooks/{endpoint_id}/deliveries/{delivery_id}",
+    response=DeliveryWithAttemptsOut,
+    summary="One delivery, with the log of every attempt to send it",
+)
+def get_delivery(
+    request: HttpRequest, council_slug: str, endpoint_id: UUID, delivery_id: UUID
+) -> WebhookDelivery:
+    actor, council = council_actor(request, council_slug, "integration.webhooks.manage")
+    return selectors.delivery(selectors.endpoint(actor, council, endpoint_id), delivery_id)
 
 
 @router.post(
