@@ -272,6 +272,7 @@ def test_no_api_route_shows_another_councils_objects(client, world) -> None:
                 service = {"name": "x", "description": "x"}
                 body = json.dumps(
                     {"url": "http://127.0.0.1:9/hook", "event_types": [], "status": "closed", "approve": True}
+                    | {"is_active": False}
                     | service
                     | {"details": service, "organisation_id": str(values["organisation_id"])}
                     | {"category_id": str(ReportCategory.objects.get().pk)}

@@ -18,6 +18,7 @@ from civichub.core.models import (
     ApiToken,
     Council,
     CouncilProvider,
+    ImportRun,
     Membership,
     Organisation,
     OrganisationIdentifier,
@@ -117,6 +118,12 @@ def people_with_access(actor: Actor, council: Council, purpose: str) -> list[Mem
         data={"people": len({m.user_id for m in members})},
     )
     return members
+
+
+def platform_imports(actor: Actor) -> QuerySet[ImportRun]:
+    """The platform's own imports (the national geography), newest first: for platform administrators."""
+    policy.require(actor, "platform.manage")
+    return ImportRun.objects.for_platform().select_related("job").order_by("-created_at")
 
 
 def api_tokens(user: User) -> QuerySet[ApiToken]:

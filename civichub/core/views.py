@@ -74,6 +74,7 @@ def platform(request: HttpRequest) -> HttpResponse:
         "core/platform.html",
         {
             "councils": selectors.councils(),
+            "imports": selectors.platform_imports(actor)[:20],
             "form": form,
             "title": "Councils on the platform",
         },

@@ -10,6 +10,8 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from civichub.core import selectors as core_selectors
+from civichub.core.actors import Actor
 from civichub.core.api import council_actor
 from civichub.core.catalogue import CATALOGUE
 from civichub.core.errors import Refused
@@ -301,6 +303,16 @@ def start_import(
 def list_imports(request: HttpRequest, council_slug: str) -> Any:
     actor, council = council_actor(request, council_slug, "integration.imports.run")
     return selectors.imports(actor, council)
+
+
+@router.get(
+    "/platform/imports",
+    response=list[ImportOut],
+    summary="The platform's own imports (the national geography), newest first: platform administrators",
+)
+@paginate(LimitOffset)
+def list_platform_imports(request: HttpRequest) -> Any:
+    return core_selectors.platform_imports(Actor(user=request.user))  # type: ignore[arg-type]
 
 
 @router.get("/c/{council_slug}/imports/{run_id}", response=ImportOut, summary="One import, with its progress")

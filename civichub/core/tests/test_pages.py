@@ -52,7 +52,17 @@ def test_a_platform_admin_lands_on_the_councils_and_can_add_one(client_as, make_
         and "No UK local authority has the GSS code" in bad.content.decode()
     )
     assert client.post("/platform/", {"gss_code": "E07000087"}).status_code == 302
-    assert "Fareham Borough Council" in client.get("/platform/").content.decode()
+    page = client.get("/platform/").content.decode()
+    assert "Fareham Borough Council" in page
+    # The geography the platform holds, each file an import run of the platform's.
+    assert "Reference data imports" in page and "NSPL_NOV_2021_UK_WN.csv.gz" in page
+    runs = client.get("/api/v1/platform/imports").json()
+    assert runs["count"] == 6 and {r["import_type"] for r in runs["items"]} >= {"postcodes", "ward_names"}
+
+
+def test_only_platform_administrators_see_platform_imports(client_as, make_user, wigan) -> None:
+    officer = client_as(make_user(Role.COMMISSIONER, wigan))
+    assert officer.get("/api/v1/platform/imports").status_code == 403
 
 
 def test_people_with_access_is_audited_and_limited_to_those_who_manage_it(
