@@ -7,7 +7,8 @@ Services refuse with the kernel's `Refused` and the API's one handler answers: n
 error itself. Every list pages with `LimitOffset`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads a paginated route's annotations through the
+# paginating wrapper, whose module knows none of these names, so they must be real types, not strings.
 
 from typing import Any, Literal
 from uuid import UUID
@@ -280,7 +281,9 @@ def service_history(request: HttpRequest, council_slug: str, service_id: UUID) -
 def change_requests(
     request: HttpRequest,
     council_slug: str,
-    status: Literal["pending", "approved", "rejected", "withdrawn", "all"] = Query("pending"),
+    status: Literal["pending", "approved", "rejected", "withdrawn", "all"] = Query(
+        "pending", description="Which proposals: pending, approved, rejected, withdrawn or all"
+    ),
 ) -> QuerySet[ChangeRequest]:
     actor, council = council_actor(request, council_slug, "directory.services.view")
     found = selectors.change_requests(actor, council)

@@ -51,9 +51,9 @@ def test_a_bad_feed_names_record_and_field_and_changes_nothing(feed, sunderland)
     with pytest.raises(CommandError) as refused:
         run(feed)
     message = str(refused.value)
-    assert "line 1, field 'status': 'open' is not one of" in message
+    assert "field 'status': record 1: 'open' is not one of" in message
     assert (
-        "line 2, field 'service_at_locations/0/location/addresses/0/postal_code': 'ZZ9 9ZZ' is not a postcode"
+        "field 'service_at_locations[0].location.addresses[0].postal_code': record 2: 'ZZ9 9ZZ' is not a postcode"
         in message
     )
     assert Service.objects.for_council(sunderland).count() == before
