@@ -12,14 +12,14 @@ from django.http import QueryDict
 
 from civichub.core import services as core
 from civichub.core.actors import Actor
-from civichub.core.models import Role
 from civichub.core.errors import Refused
+from civichub.core.models import Role
 from civichub.directory import changes, selectors
 from civichub.directory.details import ServiceDetails, check_details
+from civichub.directory.models import ChangeRecord, ChangeRequest, Service
 from civichub.directory.oruk import search
 from civichub.directory.oruk.query import parse_query
 from civichub.directory.selectors import details_of
-from civichub.directory.models import ChangeRecord, ChangeRequest, Service
 from civichub.integration.models import DomainEvent
 from civichub.places.models import Ward
 

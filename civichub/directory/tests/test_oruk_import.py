@@ -52,10 +52,8 @@ def test_a_bad_feed_names_record_and_field_and_changes_nothing(feed, sunderland)
         run(feed)
     message = str(refused.value)
     assert "field 'status': record 1: 'open' is not one of" in message
-    assert (
-        "field 'service_at_locations[0].location.addresses[0].postal_code': record 2: 'ZZ9 9ZZ' is not a postcode"
-        in message
-    )
+    postcode = "service_at_locations[0].location.addresses[0].postal_code"
+    assert f"field '{postcode}': record 2: 'ZZ9 9ZZ' is not a postcode" in message
     assert Service.objects.for_council(sunderland).count() == before
 
 

@@ -11,9 +11,9 @@ from django.http import QueryDict
 
 from civichub.core.actors import Actor
 from civichub.directory.details import ServiceDetails
+from civichub.directory.models import SearchEntry
 from civichub.directory.oruk import search
 from civichub.directory.oruk.query import parse_query
-from civichub.directory.models import SearchEntry
 from civichub.directory.services import reindex, replace_service, search_words
 from civichub.places.models import Postcode
 
