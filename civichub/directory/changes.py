@@ -101,7 +101,7 @@ def propose(
         if service.council_id != council.pk:
             raise PermissionDenied("That service is not in this council's directory.")
         organisation = _proposer(actor, council, service.organisation)
-        if not service.is_published:
+        if not Service.objects.for_council(council).filter(pk=service.pk, is_published=True).exists():
             raise Conflict.on(None, f"{service.name} has been withdrawn from the directory")
     else:
         organisation = _proposer(actor, council, organisation)
