@@ -199,3 +199,31 @@ def test_a_commissioner_exports_the_councils_directory_as_oruk(
     for service in feed["contents"]:
         assert not list(validator("service.json").iter_errors(service))
     assert client_as(make_user(Role.ANALYST, wigan)).get("/c/wigan/directory/export.json").status_code == 403
+
+
+@pytest.mark.parametrize("near", [{}, {"postcode": "WN1 2AA", "proximity": "20000"}])
+def test_services_at_locations_page_in_the_database_like_services(client, directory, near) -> None:
+    from civichub.directory.models import SearchEntry
+
+    url = "/openreferral/service_at_locations"
+    whole = client.get(url, near).json()
+    assert whole["total_items"] == len(whole["contents"]) == (2 if near else 3)
+    one_by_one = [
+        client.get(url, {**near, "per_page": 1, "page": n}).json()["contents"][0]["id"]
+        for n in range(1, whole["total_items"] + 1)
+    ]
+    assert one_by_one == [row["id"] for row in whole["contents"]]
+    assert client.get(url, {**near, "per_page": 1, "page": 9}).json()["contents"] == []
+    if near:
+        assert SearchEntry.unscoped.filter(location__isnull=False).count() == 3
+    else:  # ordered as /services orders services
+        assert [row["service"]["name"] for row in whole["contents"]] == [
+            "Debt advice",
+            "Lunch club",
+            "Youth club",
+        ]
+    assert [r["service"]["name"] for r in client.get(url, {**near, "text": "club"}).json()["contents"]] == (
+        sorted(["Youth club", "Lunch club"])
+        if not near
+        else [r["service"]["name"] for r in whole["contents"]]
+    )
