@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from civichub.api import api
 from civichub.core import services as core
@@ -67,7 +67,7 @@ def samples(directory, wigan, make_user):
 
 def directory_pages():
     for pattern in get_resolver().url_patterns:
-        if getattr(pattern, "namespace", None) == "directory":
+        if isinstance(pattern, URLResolver) and pattern.namespace == "directory":
             yield from pattern.url_patterns
 
 
