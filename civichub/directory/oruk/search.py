@@ -155,8 +155,10 @@ def services_at_locations(query: ServiceQuery) -> tuple[list[ServiceAtLocation],
     entries' index (one entry per service at a location). Otherwise: ordered as /services orders the
     services, then by location. Either way only the page's rows are loaded.
     """
-    rows = ServiceAtLocation.unscoped.select_related(
-        "location", "service__organisation", "service__council"
+    rows = (
+        ServiceAtLocation.unscoped.select_related("location", "service__organisation", "service__council")
+        # The stored ORUK document is most of a service row, and a summary does not use it.
+        .defer("service__oruk_document")
     ).prefetch_related(
         Prefetch(
             "service__organisation__identifiers", queryset=OrganisationIdentifier.objects.order_by("scheme")
@@ -174,8 +176,7 @@ def services_at_locations(query: ServiceQuery) -> tuple[list[ServiceAtLocation],
     )
     page = list(nearest[query.window])
     total = page[0]["total"] if page else (nearest.count() if query.page > 1 else 0)
-    wanted = Q(pk__in=[])
-    for row in page:
-        wanted |= Q(service_id=row["service_id"], location_id=row["location_id"])
-    found = {(sal.service_id, sal.location_id): sal for sal in rows.filter(wanted)}
+    # A location is almost always one service's: fetch by location, then keep the page's pairs.
+    at = rows.filter(location_id__in=[row["location_id"] for row in page])
+    found = {(sal.service_id, sal.location_id): sal for sal in at}
     return [found[key] for r in page if (key := (r["service_id"], r["location_id"])) in found], total
