@@ -37,6 +37,8 @@ PUBLIC_API = {
     ("get", "/api/v1/event-types"),
     ("post", "/api/v1/reports"),
     ("get", "/api/v1/reports/{reference}"),
+    ("get", "/api/v1/report-categories"),
+    ("get", "/api/v1/taxonomy-terms"),
 }
 
 

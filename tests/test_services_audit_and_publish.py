@@ -27,6 +27,12 @@ NOT_A_STATE_CHANGE = {
     "civichub.places.services:council_facts": "a read of the register, for the kernel's add_council",
     "civichub.core.importing.runner:import_type": "a read: the registered import type of that name",
     "civichub.core.importing.runner:row_errors": "a read: a refused run's problems",
+    "civichub.directory.reports:route": "a read: who deals with a category at a postcode",
+    "civichub.directory.services:search_words": "pure: the words of some text, for a search entry",
+    "civichub.directory.services:reindex": "rebuilds derived search entries from what is published; "
+    "no fact changes, so nothing is audited or told",
+    "civichub.directory.services:store_missing_documents": "stores the derived ORUK document of services "
+    "that have none; no fact changes",
 }
 AUDITED_NOT_PUBLISHED = {
     "civichub.core.importing.runner:start_import": "accepting a file is audited; its event "

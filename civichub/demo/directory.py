@@ -16,7 +16,7 @@ from civichub.directory import changes
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ReportCategory, Responsibility, Service, Taxonomy, TaxonomyTerm
 from civichub.directory.services import add_service
-from civichub.places.models import Postcode, Ward
+from civichub.places import selectors as places
 
 CATEGORIES = {
     "Care and support at home": "Help to live independently at home",
@@ -120,14 +120,8 @@ def load(per_council: int = 150, seed: int = 2026) -> int:
         if Service.objects.for_council(council).exists():
             continue
         providers = list(CouncilProvider.objects.for_council(council).select_related("organisation"))
-        postcodes = list(
-            Postcode.objects.filter(
-                local_authority__gss_code=council.gss_code, terminated="", latitude__isnull=False
-            ).order_by("postcode")
-        )
-        wards = list(
-            Ward.objects.filter(local_authority__gss_code=council.gss_code).values_list("gss_code", flat=True)
-        )
+        postcodes = list(places.live_postcodes_in(council.gss_code))
+        wards = sorted(w.gss_code for w in places.wards_in(council.gss_code))
         staff = (
             Membership.objects.filter(council=council, role=Role.PROVIDER_STAFF)
             .select_related("user")

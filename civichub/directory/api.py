@@ -1,22 +1,30 @@
 """Directory API: residents' reports (submit and follow, no key), report queues and who deals with them;
-the council's services, providers' proposed changes, the council's decisions and each service's history."""
+the council's services (added, changed and withdrawn), providers' proposed changes, the council's
+decisions and each service's history; and the lists every form offers (report categories, service
+categories, wards), so a program can do all that the pages do.
 
-from __future__ import annotations
+Services refuse with the kernel's `Refused` and the API's one handler answers: no route here builds an
+error itself. Every list pages with `LimitOffset`.
+"""
 
-from datetime import datetime, time
-from decimal import Decimal
-from typing import Any
+# No `from __future__ import annotations`: ninja reads a paginated route's annotations through the
+# paginating wrapper, whose module knows none of these names, so they must be real types, not strings.
+
+from typing import Any, Literal
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
 
-from civichub.core.api import ErrorOut, council_actor
-from civichub.core.models import CouncilProvider, Organisation
+from civichub.core.api import council_actor
+from civichub.core.errors import Refused
+from civichub.core.models import Organisation
+from civichub.core.pagination import LimitOffset
 from civichub.directory import changes, reports, selectors
 from civichub.directory import services as directory
-from civichub.directory.details import ServiceDetails, details_of
+from civichub.directory.details import ServiceDetails, located
 from civichub.directory.models import (
     ChangeRecord,
     ChangeRequest,
@@ -25,56 +33,54 @@ from civichub.directory.models import (
     Service,
     TaxonomyTerm,
 )
-from civichub.places import selectors as places
+from civichub.directory.schemas import (
+    ChangeOut,
+    ChangeWithDiffOut,
+    DecisionIn,
+    ManagedServiceOut,
+    MetadataOut,
+    NewServiceIn,
+    ProposalIn,
+    ReportCategoryOut,
+    ReportIn,
+    ReportOut,
+    ReportStatusOut,
+    ResponsibilityIn,
+    ResponsibilityOut,
+    ServiceDetailsIn,
+    ServiceDetailsOut,
+    ServiceWardOut,
+    StatusIn,
+    TaxonomyTermOut,
+    WithdrawIn,
+)
 
 router = Router(tags=["directory"])
 
 
-class ReportIn(Schema):
-    category_id: UUID
-    postcode: str = Field(..., max_length=10)
-    description: str = Field(..., max_length=2000)
-    email: str = Field("", max_length=254)
-
-
-class ReportStatusOut(Schema):
-    reference: str
-    category: str = Field(..., alias="category.name")
-    postcode: str
-    status: str
-    status_note: str
-    dealt_with_by: str
-    created_at: datetime
-    updated_at: datetime
-
-    @staticmethod
-    def resolve_dealt_with_by(obj: Report) -> str:
-        return obj.routed_to.name if obj.routed_to else obj.council.name
-
-
-class ReportOut(ReportStatusOut):
-    description: str
-    ward_code: str
-    reporter_email: str
-
-
-class StatusIn(Schema):
-    status: str
-    note: str = Field("", max_length=255)
+# --- Residents' reports and the queues they land in ----------------------------------------------
 
 
 @router.post(
     "/reports",
-    response={201: ReportStatusOut, 400: ErrorOut},
+    response={201: ReportStatusOut},
     auth=None,
     summary="Report a problem (no key needed): routed to whoever is responsible",
 )
-def submit(request: HttpRequest, payload: ReportIn) -> tuple[int, Any]:
-    try:
-        made = reports.submit(str(payload.category_id), payload.postcode, payload.description, payload.email)
-    except reports.ReportNotAccepted as exc:
-        return 400, {"detail": f"{exc.field}: {exc}"}
+def submit(request: HttpRequest, payload: ReportIn) -> tuple[int, Report]:
+    made = reports.submit(str(payload.category_id), payload.postcode, payload.description, payload.email)
     return 201, selectors.report_status(made.reference)
+
+
+@router.get(
+    "/report-categories",
+    response=list[ReportCategoryOut],
+    auth=None,
+    summary="What a resident can report (the category_id of a report)",
+)
+@paginate(LimitOffset)
+def report_categories(request: HttpRequest) -> QuerySet[Any]:
+    return selectors.report_categories()
 
 
 @router.get(
@@ -89,14 +95,11 @@ def status(request: HttpRequest, reference: str) -> Report:
     response=list[ReportStatusOut],
     summary="Your queue: all of a council's reports for officers, your organisation's for providers",
 )
-def queue(
-    request: HttpRequest, council_slug: str, open_only: bool = True, limit: int = Query(100, ge=1, le=500)
-) -> list[Report]:
+@paginate(LimitOffset)
+def queue(request: HttpRequest, council_slug: str, open_only: bool = True) -> QuerySet[Any]:
     actor, council = council_actor(request, council_slug, "directory.reports.handle")
-    found = selectors.report_queue(actor, council).select_related("council")
-    if open_only:
-        found = found.filter(status__in=Report.OPEN_STATUSES)
-    return list(found[:limit])
+    found = selectors.report_queue(actor, council)
+    return found.filter(status__in=Report.OPEN_STATUSES) if open_only else found
 
 
 @router.get(
@@ -111,190 +114,68 @@ def handle(request: HttpRequest, council_slug: str, reference: str) -> Report:
 
 @router.post(
     "/c/{council_slug}/reports/{reference}/status",
-    response={200: ReportStatusOut, 400: ErrorOut},
+    response=ReportStatusOut,
     summary="Move a report on: in_progress, resolved or closed, with a note for the resident",
 )
-def update(request: HttpRequest, council_slug: str, reference: str, payload: StatusIn) -> tuple[int, Any]:
+def update(request: HttpRequest, council_slug: str, reference: str, payload: StatusIn) -> Report:
     actor, council = council_actor(request, council_slug, "directory.reports.handle")
     report = selectors.report_to_handle(actor, council, reference)
-    try:
-        return 200, reports.update_status(actor, report, payload.status, payload.note)
-    except reports.ReportNotAccepted as exc:
-        return 400, {"detail": f"{exc.field}: {exc}"}
+    return reports.update_status(actor, report, payload.status, payload.note)
+
+
+# --- What the service form offers -----------------------------------------------------------------
+
+
+@router.get(
+    "/taxonomy-terms",
+    response=list[TaxonomyTermOut],
+    auth=None,
+    summary="The categories a service can be listed under (its taxonomy_term_ids)",
+)
+@paginate(LimitOffset)
+def taxonomy_terms(request: HttpRequest) -> QuerySet[TaxonomyTerm]:
+    return selectors.taxonomy_terms()
+
+
+@router.get(
+    "/c/{council_slug}/service-wards",
+    response=list[ServiceWardOut],
+    summary="The council's wards a service can serve (its ward_codes)",
+)
+@paginate(LimitOffset)
+def service_wards(request: HttpRequest, council_slug: str) -> list[dict[str, str]]:
+    actor, council = council_actor(request, council_slug, "directory.services.view")
+    return [{"code": code, "name": name} for code, name in selectors.service_wards(actor, council)]
 
 
 # --- The council's directory: services, providers' proposed changes and their history -------------
 
 
-class ScheduleIn(Schema):
-    byday: str = Field(..., description="iCal days, e.g. MO,WE", examples=["MO,WE"])
-    opens_at: time
-    closes_at: time
-
-
-class LocationIn(Schema):
-    name: str = Field(..., max_length=255)
-    address_1: str = Field("", max_length=255)
-    postcode: str = Field(..., max_length=10)
-
-
-class CostOptionIn(Schema):
-    option: str = Field(..., max_length=255)
-    amount: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-
-
-class ContactIn(Schema):
-    name: str = Field(..., max_length=255)
-    title: str = Field("", max_length=255)
-    email: str = Field("", max_length=254)
-
-
-class ServiceDetailsIn(Schema):
-    """Everything a service says. Lists replace what the service had."""
-
-    name: str = Field(..., max_length=255)
-    description: str = Field(..., max_length=5000)
-    minimum_age: int | None = Field(None, ge=0, le=130)
-    maximum_age: int | None = Field(None, ge=0, le=130)
-    fees: str = Field("", max_length=1000)
-    url: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
-    taxonomy_term_ids: list[UUID] = []
-    schedules: list[ScheduleIn] = []
-    locations: list[LocationIn] = []
-    cost_options: list[CostOptionIn] = []
-    ward_codes: list[str] = Field([], description="Wards it serves; none means the whole council")
-    contacts: list[ContactIn] = []
-    commissioned_under: str = Field(
-        "", max_length=255, description="The council's contract or grant that pays for it"
-    )
-
-
-class ProposalIn(Schema):
-    service_id: UUID | None = Field(None, description="The service to change; leave out for a new service")
-    organisation_id: UUID | None = Field(
-        None, description="For officers proposing a new service: the provider that runs it"
-    )
-    details: ServiceDetailsIn
-
-
-class NewServiceIn(Schema):
-    organisation_id: UUID
-    details: ServiceDetailsIn
-
-
-class ManagedServiceOut(Schema):
-    id: UUID
-    name: str
-    organisation_id: UUID
-    organisation: str = Field(..., alias="organisation.name")
-    is_published: bool
-    updated_at: datetime
-
-
-class ServiceDetailsOut(ManagedServiceOut):
-    details: dict[str, Any]
-
-    @staticmethod
-    def resolve_details(obj: Service) -> dict[str, Any]:
-        return details_of(obj).as_json()
-
-
-class DifferenceOut(Schema):
-    field: str
-    now: str
-    proposed: str
-
-
-class ChangeOut(Schema):
-    id: UUID
-    service_id: UUID | None
-    is_new_service: bool
-    organisation_id: UUID
-    status: str
-    proposed: dict[str, Any]
-    proposed_by: str = Field(..., alias="proposed_by.username")
-    created_at: datetime
-    decided_by: str | None = None
-    decided_at: datetime | None
-    decision_note: str
-
-    @staticmethod
-    def resolve_decided_by(obj: ChangeRequest) -> str | None:
-        return obj.decided_by.username if obj.decided_by else None
-
-
-class ChangeWithDiffOut(ChangeOut):
-    differences: list[DifferenceOut]
-    compared_with: str
-    problem: str
-
-    @staticmethod
-    def resolve_differences(obj: ChangeRequest) -> list[dict[str, str]]:
-        return [{"field": f, "now": a, "proposed": b} for f, a, b in obj.view.rows]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_compared_with(obj: ChangeRequest) -> str:
-        return obj.view.against  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_problem(obj: ChangeRequest) -> str:
-        return obj.view.problem  # type: ignore[attr-defined]
-
-
-class DecisionIn(Schema):
-    approve: bool
-    note: str = Field("", max_length=500, description="Needed when not approving: what to put right")
-
-
-class MetadataOut(Schema):
-    """One change to one field: the HSDS `metadata` record."""
-
-    id: UUID
-    resource_id: UUID
-    resource_type: str
-    last_action_date: datetime = Field(..., alias="created_at")
-    last_action_type: str
-    field_name: str
-    previous_value: str
-    replacement_value: str
-    updated_by: str
-
-
 def _details(payload: ServiceDetailsIn) -> ServiceDetails:
-    """The API's details as ServiceDetails; ChangeNotAccepted names the field that is wrong."""
+    """The API's details as ServiceDetails; refused naming the JSON path of what is not known."""
     terms = TaxonomyTerm.objects.in_bulk(payload.taxonomy_term_ids)
     for i, term in enumerate(payload.taxonomy_term_ids):
         if term not in terms:
-            raise changes.ChangeNotAccepted(f"taxonomy_term_ids[{i}]", f"no taxonomy term has the id {term}")
-    located = []
-    for i, loc in enumerate(payload.locations):
-        try:
-            located.append((loc.name, loc.address_1, places.postcode(loc.postcode)))
-        except places.BadPostcode as exc:
-            raise changes.ChangeNotAccepted(f"locations[{i}].postcode", str(exc)) from None
-        except Http404 as exc:
-            raise changes.ChangeNotAccepted(f"locations[{i}].postcode", str(exc)) from None
+            raise Refused.on(f"taxonomy_term_ids[{i}]", f"no taxonomy term has the id {term}")
     return ServiceDetails(
-        name=payload.name.strip(),
-        description=payload.description.strip(),
+        name=payload.name,
+        description=payload.description,
         minimum_age=payload.minimum_age,
         maximum_age=payload.maximum_age,
         fees=payload.fees,
-        url=payload.url,
-        email=payload.email,
+        url=payload.url.strip(),
+        email=payload.email.strip(),
         terms=[terms[t] for t in payload.taxonomy_term_ids],
         schedules=[(s.byday.upper(), s.opens_at, s.closes_at) for s in payload.schedules],
-        locations=located,
+        locations=[
+            (loc.name, loc.address_1, located(loc.postcode, f"locations[{i}].postcode"))
+            for i, loc in enumerate(payload.locations)
+        ],
         cost_options=[(c.option, c.amount) for c in payload.cost_options],
         ward_codes=sorted({w.strip().upper() for w in payload.ward_codes}),
         contacts=[(c.name, c.title, c.email) for c in payload.contacts],
-        commissioned_under=payload.commissioned_under.strip(),
+        commissioned_under=payload.commissioned_under,
     )
-
-
-def _refused(exc: changes.ChangeNotAccepted) -> tuple[int, dict[str, str]]:
-    return 400, {"detail": f"{exc.field}: {exc}"}
 
 
 def _with_diff(change: ChangeRequest) -> ChangeRequest:
@@ -302,38 +183,41 @@ def _with_diff(change: ChangeRequest) -> ChangeRequest:
     return change
 
 
+def _answer(request: HttpRequest, council_slug: str, done: changes.Submitted, status: int) -> tuple[int, Any]:
+    """A published service with `status`, or 202 and the change request that waits for the council."""
+    actor, council = council_actor(request, council_slug, "directory.services.view")
+    if done.change is not None:
+        return 202, _with_diff(selectors.change_request(actor, council, done.change.pk))
+    assert done.service is not None
+    return status, selectors.managed_service(actor, council, done.service.pk)
+
+
 @router.get(
     "/c/{council_slug}/services",
     response=list[ManagedServiceOut],
     summary="The council's services, published or not (a provider's own for provider staff)",
 )
-def managed_services(
-    request: HttpRequest,
-    council_slug: str,
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-) -> list[Service]:
+@paginate(LimitOffset)
+def managed_services(request: HttpRequest, council_slug: str) -> QuerySet[Service]:
     actor, council = council_actor(request, council_slug, "directory.services.view")
-    return list(selectors.managed_services(actor, council).order_by("name", "id")[offset : offset + limit])
+    return selectors.managed_services(actor, council).order_by("name", "id")
 
 
 @router.post(
     "/c/{council_slug}/services",
-    response={201: ServiceDetailsOut, 400: ErrorOut},
-    summary="Publish a new service at once (commissioners); providers propose through service-changes",
+    response={201: ServiceDetailsOut, 202: ChangeWithDiffOut},
+    summary="Add a service: published at once by commissioners (201); from a provider, a proposal for "
+    "the council to approve (202)",
 )
 def add_service(request: HttpRequest, council_slug: str, payload: NewServiceIn) -> tuple[int, Any]:
-    actor, council = council_actor(request, council_slug, "directory.services.publish")
-    provider = (
-        CouncilProvider.objects.for_council(council).filter(organisation_id=payload.organisation_id).first()
-    )
-    if provider is None:
-        return 400, {"detail": "organisation_id: not one of the council's providers"}
-    try:
-        made = directory.add_service(actor, council, provider.organisation, _details(payload.details))
-    except changes.ChangeNotAccepted as exc:
-        return _refused(exc)
-    return 201, selectors.managed_service(actor, council, made.pk)
+    actor, council = council_actor(request, council_slug, "directory.services.propose")
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise Refused.on("organisation_id", "no organisation has that id")
+    done = changes.submit(actor, council, _details(payload.details), organisation=organisation)
+    return _answer(request, council_slug, done, 201)
 
 
 @router.get(
@@ -348,19 +232,33 @@ def managed_service(request: HttpRequest, council_slug: str, service_id: UUID) -
 
 @router.put(
     "/c/{council_slug}/services/{service_id}",
-    response={200: ServiceDetailsOut, 400: ErrorOut},
-    summary="Change a service at once (commissioners); the change is kept in its history",
+    response={200: ServiceDetailsOut, 202: ChangeWithDiffOut},
+    summary="Change a service: at once for commissioners, kept in its history (200); from a provider, "
+    "a proposal for the council to approve (202)",
 )
 def replace_service(
     request: HttpRequest, council_slug: str, service_id: UUID, payload: ServiceDetailsIn
 ) -> tuple[int, Any]:
+    actor, council = council_actor(request, council_slug, "directory.services.propose")
+    found = selectors.managed_service(actor, council, service_id)
+    return _answer(
+        request, council_slug, changes.submit(actor, council, _details(payload), service=found), 200
+    )
+
+
+@router.post(
+    "/c/{council_slug}/services/{service_id}/withdraw",
+    response=ServiceDetailsOut,
+    summary="Withdraw a service from the public directory (commissioners): it leaves the finder, search, "
+    "the Open Referral API and the export; its history records the HSDS delete; 409 if already withdrawn",
+)
+def withdraw_service(
+    request: HttpRequest, council_slug: str, service_id: UUID, payload: WithdrawIn
+) -> Service:
     actor, council = council_actor(request, council_slug, "directory.services.publish")
     found = selectors.managed_service(actor, council, service_id)
-    try:
-        directory.replace_service(actor, found, _details(payload))
-    except changes.ChangeNotAccepted as exc:
-        return _refused(exc)
-    return 200, selectors.managed_service(actor, council, service_id)
+    directory.withdraw_service(actor, found, payload.reason)
+    return selectors.managed_service(actor, council, service_id)
 
 
 @router.get(
@@ -368,16 +266,10 @@ def replace_service(
     response=list[MetadataOut],
     summary="Every change to a service, field by field (HSDS metadata), newest first",
 )
-def service_history(
-    request: HttpRequest,
-    council_slug: str,
-    service_id: UUID,
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-) -> list[ChangeRecord]:
+@paginate(LimitOffset)
+def service_history(request: HttpRequest, council_slug: str, service_id: UUID) -> QuerySet[ChangeRecord]:
     actor, council = council_actor(request, council_slug, "directory.services.view")
-    _, records = selectors.service_history(actor, council, service_id)
-    return list(records[offset : offset + limit])
+    return selectors.service_history(actor, council, service_id)[1]
 
 
 @router.get(
@@ -385,39 +277,33 @@ def service_history(
     response=list[ChangeOut],
     summary="Proposed changes to services: every provider's for officers, your own for providers",
 )
+@paginate(LimitOffset)
 def change_requests(
     request: HttpRequest,
     council_slug: str,
-    status: str = Query("pending", description="pending, approved, rejected, withdrawn or all"),
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-) -> list[ChangeRequest]:
+    status: Literal["pending", "approved", "rejected", "withdrawn", "all"] = Query(
+        "pending", description="Which proposals: pending, approved, rejected, withdrawn or all"
+    ),
+) -> QuerySet[ChangeRequest]:
     actor, council = council_actor(request, council_slug, "directory.services.view")
     found = selectors.change_requests(actor, council)
-    if status != "all":
-        if status not in ChangeRequest.Status.values:
-            raise HttpError(400, f"status must be one of {', '.join(ChangeRequest.Status.values)} or all")
-        found = found.filter(status=status)
-    return list(found[offset : offset + limit])
+    return found if status == "all" else found.filter(status=status)
 
 
 @router.post(
     "/c/{council_slug}/service-changes",
-    response={201: ChangeWithDiffOut, 400: ErrorOut},
+    response={201: ChangeWithDiffOut},
     summary="Propose a new service or a change to one, for the council to approve",
 )
-def propose(request: HttpRequest, council_slug: str, payload: ProposalIn) -> tuple[int, Any]:
+def propose(request: HttpRequest, council_slug: str, payload: ProposalIn) -> tuple[int, ChangeRequest]:
     actor, council = council_actor(request, council_slug, "directory.services.propose")
     service = selectors.managed_service(actor, council, payload.service_id) if payload.service_id else None
     organisation = (
         Organisation.objects.filter(pk=payload.organisation_id).first() if payload.organisation_id else None
     )
-    try:
-        change = changes.propose(
-            actor, council, _details(payload.details), service=service, organisation=organisation
-        )
-    except changes.ChangeNotAccepted as exc:
-        return _refused(exc)
+    change = changes.propose(
+        actor, council, _details(payload.details), service=service, organisation=organisation
+    )
     return 201, _with_diff(selectors.change_request(actor, council, change.pk))
 
 
@@ -433,50 +319,28 @@ def change_request(request: HttpRequest, council_slug: str, change_id: UUID) -> 
 
 @router.post(
     "/c/{council_slug}/service-changes/{change_id}/decision",
-    response={200: ChangeWithDiffOut, 400: ErrorOut},
+    response=ChangeWithDiffOut,
     summary="Approve a proposed change (it goes live) or turn it down with a note (commissioners)",
 )
-def decide(request: HttpRequest, council_slug: str, change_id: UUID, payload: DecisionIn) -> tuple[int, Any]:
+def decide(request: HttpRequest, council_slug: str, change_id: UUID, payload: DecisionIn) -> ChangeRequest:
     actor, council = council_actor(request, council_slug, "directory.services.publish")
-    change = selectors.change_request(actor, council, change_id)
-    try:
-        changes.decide(actor, change, approve=payload.approve, note=payload.note)
-    except changes.ChangeNotAccepted as exc:
-        return _refused(exc)
-    return 200, _with_diff(selectors.change_request(actor, council, change_id))
+    changes.decide(
+        actor, selectors.change_request(actor, council, change_id), approve=payload.approve, note=payload.note
+    )
+    return _with_diff(selectors.change_request(actor, council, change_id))
 
 
 @router.post(
     "/c/{council_slug}/service-changes/{change_id}/withdraw",
-    response={200: ChangeOut, 400: ErrorOut},
+    response=ChangeOut,
     summary="Withdraw a proposal the council has not decided on",
 )
-def withdraw(request: HttpRequest, council_slug: str, change_id: UUID) -> tuple[int, Any]:
+def withdraw(request: HttpRequest, council_slug: str, change_id: UUID) -> ChangeRequest:
     actor, council = council_actor(request, council_slug, "directory.services.propose")
-    change = selectors.change_request(actor, council, change_id)
-    try:
-        return 200, changes.withdraw(actor, change)
-    except changes.ChangeNotAccepted as exc:
-        return _refused(exc)
+    return changes.withdraw(actor, selectors.change_request(actor, council, change_id))
 
 
 # --- Who deals with residents' reports ----------------------------------------------------------
-
-
-class ResponsibilityIn(Schema):
-    category_id: UUID
-    organisation_id: UUID | None = Field(None, description="The provider; leave out for the council itself")
-    ward_code: str = Field("", max_length=9, description="A ward; leave out for the whole council")
-    arrangement: str = Field("", max_length=255, description="e.g. the contract it comes under")
-
-
-class ResponsibilityOut(Schema):
-    id: UUID
-    category_id: UUID
-    category: str = Field(..., alias="category.name")
-    organisation_id: UUID | None
-    ward_code: str
-    arrangement: str
 
 
 @router.get(
@@ -484,30 +348,27 @@ class ResponsibilityOut(Schema):
     response=list[ResponsibilityOut],
     summary="Who deals with each category of report, council-wide or per ward",
 )
-def responsibilities(request: HttpRequest, council_slug: str) -> list[Responsibility]:
+@paginate(LimitOffset)
+def responsibilities(request: HttpRequest, council_slug: str) -> QuerySet[Responsibility]:
     actor, council = council_actor(request, council_slug, "council.providers.manage")
-    return list(selectors.responsibilities(actor, council))
+    return selectors.responsibilities(actor, council)
 
 
 @router.put(
     "/c/{council_slug}/responsibilities",
-    response={200: ResponsibilityOut, 400: ErrorOut},
+    response=ResponsibilityOut,
     summary="Name who deals with a category (in a ward, or council-wide); replaces what was there",
 )
-def set_responsibility(request: HttpRequest, council_slug: str, payload: ResponsibilityIn) -> tuple[int, Any]:
+def set_responsibility(request: HttpRequest, council_slug: str, payload: ResponsibilityIn) -> Responsibility:
     actor, council = council_actor(request, council_slug, "council.providers.manage")
-    try:
-        made = reports.set_responsibility(
-            actor,
-            council,
-            category_id=str(payload.category_id),
-            organisation_id=str(payload.organisation_id or ""),
-            ward_code=payload.ward_code,
-            arrangement=payload.arrangement,
-        )
-    except reports.ReportNotAccepted as exc:
-        return 400, {"detail": f"{exc.field}: {exc}"}
-    return 200, made
+    return reports.set_responsibility(
+        actor,
+        council,
+        category_id=str(payload.category_id),
+        organisation_id=str(payload.organisation_id or ""),
+        ward_code=payload.ward_code,
+        arrangement=payload.arrangement,
+    )
 
 
 @router.delete(
@@ -519,8 +380,5 @@ def remove_responsibility(
     request: HttpRequest, council_slug: str, responsibility_id: UUID
 ) -> tuple[int, None]:
     actor, council = council_actor(request, council_slug, "council.providers.manage")
-    found = selectors.responsibilities(actor, council).filter(pk=responsibility_id).first()
-    if found is None:
-        raise Http404("No such responsibility in this council")
-    reports.remove_responsibility(actor, found)
+    reports.remove_responsibility(actor, selectors.responsibility(actor, council, responsibility_id))
     return 204, None

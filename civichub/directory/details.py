@@ -2,24 +2,42 @@
 
 `ServiceDetails` is the form a service takes between the pages, API, importers and the directory's
 services; `describe()` puts it in words field by field, which is both the diff a council approves and
-the HSDS `metadata` history of the service.
+the HSDS `metadata` history of the service. `check_details` is the one check every door goes through.
+
+This module sits at the bottom of the directory: it reads its own models and other contexts only
+through their selectors, so selectors and services can both build on it.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from django.http import Http404
+
+from civichub.core.errors import FieldError, Refused
 from civichub.core.models import Council
-from civichub.directory.models import Service, TaxonomyTerm
-from civichub.directory.selectors import DAYS
-from civichub.places.models import Postcode, Ward
+from civichub.core.text import clean_name, clean_text
+from civichub.directory.models import TaxonomyTerm
+from civichub.places import selectors as places
 
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$")
+
+
+class Place(Protocol):
+    """Where a location is: a postcode as places holds it, or a stored location (both carry these)."""
+
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
 
 
 @dataclass
@@ -34,11 +52,12 @@ class ServiceDetails:
     terms: list[TaxonomyTerm] = field(default_factory=list)
     # (iCal days "MO,WE", opens, closes)
     schedules: list[tuple[str, time, time]] = field(default_factory=list)
-    # (location name, street address, postcode as held in places)
-    locations: list[tuple[str, str, Postcode]] = field(default_factory=list)
+    # (location name, street address, where it is)
+    locations: list[tuple[str, str, Place]] = field(default_factory=list)
     cost_options: list[tuple[str, Decimal | None]] = field(default_factory=list)
     # ward GSS codes; none means the whole council
     ward_codes: list[str] = field(default_factory=list)
+    # (name, title, email)
     contacts: list[tuple[str, str, str]] = field(default_factory=list)
     # The council's contract or grant that pays for it (ORUK `funding`); empty if it is not commissioned.
     commissioned_under: str = ""
@@ -71,13 +90,15 @@ class ServiceDetails:
     def from_json(cls, data: dict[str, Any]) -> ServiceDetails:
         """The details back from `as_json`; a LookupError if a category or postcode has since gone."""
         terms = TaxonomyTerm.objects.in_bulk([uuid.UUID(t) for t in data["terms"]])
-        places = Postcode.objects.in_bulk([p for _, _, p in data["locations"]], field_name="postcode")
         for term in data["terms"]:
             if uuid.UUID(term) not in terms:
                 raise LookupError(f"a category it uses ({term}) no longer exists")
-        for _, _, postcode in data["locations"]:
-            if postcode not in places:
-                raise LookupError(f"the postcode {postcode} is no longer held")
+        found: list[tuple[str, str, Place]] = []
+        for name, street, postcode in data["locations"]:
+            try:
+                found.append((name, street, located(postcode, "postcode")))
+            except Refused:
+                raise LookupError(f"the postcode {postcode} is no longer held") from None
         return cls(
             name=data["name"],
             description=data["description"],
@@ -88,7 +109,7 @@ class ServiceDetails:
             email=data["email"],
             terms=[terms[uuid.UUID(t)] for t in data["terms"]],
             schedules=[(d, time.fromisoformat(o), time.fromisoformat(c)) for d, o, c in data["schedules"]],
-            locations=[(n, s, places[p]) for n, s, p in data["locations"]],
+            locations=found,
             cost_options=[(o, None if a is None else Decimal(a)) for o, a in data["cost_options"]],
             ward_codes=list(data["ward_codes"]),
             contacts=[(n, t, e) for n, t, e in data["contacts"]],
@@ -140,6 +161,20 @@ FIELD_LABELS = {
 }
 
 
+# The history also records a service leaving the directory (HSDS `delete`), which is not a field it says.
+HISTORY_LABELS = FIELD_LABELS | {"published": "In the public directory"}
+
+
+def located(text: str, field: str) -> Place:
+    """The postcode someone typed, as places holds it; refused naming `field` if it is not one we hold."""
+    try:
+        return places.postcode(text)
+    except places.BadPostcode as exc:
+        raise Refused.on(field, str(exc)) from None
+    except (Http404, Refused) as exc:
+        raise Refused.on(field, str(exc) or f"We do not hold the postcode {text.strip().upper()}") from None
+
+
 def differences(before: ServiceDetails | None, after: ServiceDetails) -> list[tuple[str, str, str]]:
     """(field, previous value, new value) for every field that differs; everything for a new service."""
     old = before.describe() if before else dict.fromkeys(FIELD_LABELS, "")
@@ -147,65 +182,63 @@ def differences(before: ServiceDetails | None, after: ServiceDetails) -> list[tu
     return [(name, old[name], new[name]) for name in FIELD_LABELS if old[name] != new[name]]
 
 
-def details_of(service: Service) -> ServiceDetails:
-    """What a service says now, from what is stored about it."""
-    from civichub.directory.selectors import service_for_document
+def check_details(council: Council, details: ServiceDetails) -> ServiceDetails:
+    """What a service must say before it is published or sent to the council, cleaned as it will be kept.
 
-    found = service_for_document(service.pk)
-    places = Postcode.objects.in_bulk(
-        [sal.location.postcode for sal in found.service_at_locations.all()], field_name="postcode"
-    )
-    return ServiceDetails(
-        name=found.name,
-        description=found.description,
-        minimum_age=found.minimum_age,
-        maximum_age=found.maximum_age,
-        fees=found.fees_description,
-        url=found.url,
-        email=found.email,
-        terms=sorted(found.taxonomy_terms.all(), key=lambda t: t.name),
-        schedules=[(s.byday, s.opens_at, s.closes_at) for s in found.schedules.all()],
+    Every door (the form, the API, an ORUK import, approving a proposal) goes through this, so a service
+    is refused the same way wherever it comes from. Refused names every field at fault, by JSON path
+    (`locations[0].name`), so an import can point at each one."""
+    problems: list[FieldError] = []
+
+    def name(value: str, path: str, label: str) -> str:
+        try:
+            return clean_name(value, field=path, label=label)
+        except Refused as exc:
+            problems.extend(exc.errors)
+            return value
+
+    cleaned = replace(
+        details,
+        name=name(details.name, "name", "the service's name"),
+        description=clean_text(details.description, multiline=True),
+        fees=clean_text(details.fees, multiline=True),
+        commissioned_under=clean_text(details.commissioned_under),
         locations=[
-            (sal.location.name, sal.location.address_1, places[sal.location.postcode])
-            for sal in found.service_at_locations.all()
-            if sal.location.postcode in places
+            (name(n, f"locations[{i}].name", f"the name of place {i + 1}"), clean_text(s), p)
+            for i, (n, s, p) in enumerate(details.locations)
         ],
-        cost_options=[(c.option, c.amount) for c in found.cost_options.all()],
-        ward_codes=sorted(a.ward_code for a in found.service_areas.all() if a.ward_code),
-        contacts=[(c.name, c.title, c.email) for c in found.contacts.all()],
-        commissioned_under=found.commissioned_under,
+        cost_options=[(clean_text(o), a) for o, a in details.cost_options],
+        contacts=[
+            (name(n, f"contacts[{i}].name", f"the name of contact {i + 1}"), clean_text(t), e.strip())
+            for i, (n, t, e) in enumerate(details.contacts)
+        ],
     )
-
-
-class ChangeNotAccepted(ValueError):
-    """A proposal or decision cannot go ahead; `field` names what to put right."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
-
-
-def check_details(council: Council, details: ServiceDetails) -> None:
-    """What a service must say before it is published or sent to the council; names the field if not."""
-    if not details.name.strip():
-        raise ChangeNotAccepted("name", "Enter the service's name")
-    for name, age in (("minimum_age", details.minimum_age), ("maximum_age", details.maximum_age)):
+    for field_name, age in (("minimum_age", cleaned.minimum_age), ("maximum_age", cleaned.maximum_age)):
         if age is not None and not 0 <= age <= 130:
-            raise ChangeNotAccepted(name, "Ages must be between 0 and 130")
+            problems.append(FieldError(field_name, "Ages must be between 0 and 130"))
     if (
-        details.minimum_age is not None
-        and details.maximum_age is not None
-        and details.minimum_age > details.maximum_age
+        cleaned.minimum_age is not None
+        and cleaned.maximum_age is not None
+        and cleaned.minimum_age > cleaned.maximum_age
     ):
-        raise ChangeNotAccepted("maximum_age", "The maximum age must not be less than the minimum age")
-    for byday, opens, closes in details.schedules:
+        problems.append(FieldError("maximum_age", "The maximum age must not be less than the minimum age"))
+    for i, (byday, opens, closes) in enumerate(cleaned.schedules):
         if not BYDAY.match(byday) or not isinstance(opens, time) or not opens < closes:
-            raise ChangeNotAccepted(
-                "schedules", "Each opening time needs days, and must open before it closes"
+            problems.append(
+                FieldError(f"schedules[{i}]", "Each opening time needs days, and must open before it closes")
             )
-    wards = Ward.objects.filter(local_authority__gss_code=council.gss_code).values_list("gss_code", flat=True)
-    strangers = sorted(set(details.ward_codes) - set(wards))
+    strangers = []
+    for code in cleaned.ward_codes:
+        try:
+            places.ward(code, in_area=council.gss_code)
+        except (Http404, Refused):
+            strangers.append(code)
     if strangers:
-        raise ChangeNotAccepted(
-            "ward_codes", f"{', '.join(strangers)} is not one of {council.short_name}'s wards"
+        problems.append(
+            FieldError(
+                "ward_codes", f"{', '.join(sorted(strangers))} is not one of {council.short_name}'s wards"
+            )
         )
+    if problems:
+        raise Refused("; ".join(str(p) for p in problems), problems)
+    return cleaned

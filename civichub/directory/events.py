@@ -12,6 +12,31 @@ SERVICE_PUBLISHED = register(
     )
 )
 
+NULLABLE_ID = {"type": ["string", "null"], "format": "uuid"}
+SERVICE_UPDATED = register(
+    EventType(
+        "directory.service.updated",
+        1,
+        "A service in a council's directory changed: by the council, an import, or an approved proposal.",
+        "directory.service",
+        {
+            "service_id": UUID,
+            "name": STRING,
+            "fields": {"type": "array", "items": STRING, "description": "The fields that changed"},
+            "change_id": NULLABLE_ID | {"description": "The approved change request, if it came from one"},
+        },
+    )
+)
+SERVICE_WITHDRAWN = register(
+    EventType(
+        "directory.service.withdrawn",
+        1,
+        "The council withdrew a service from its public directory (it is kept, with its history).",
+        "directory.service",
+        {"service_id": UUID, "name": STRING, "reason": STRING},
+    )
+)
+
 REPORT_RECEIVED = register(
     EventType(
         "directory.report.received",
@@ -39,7 +64,6 @@ REPORT_STATUS_CHANGED = register(
     )
 )
 
-NULLABLE_ID = {"type": ["string", "null"], "format": "uuid"}
 CHANGE_PROPOSED = register(
     EventType(
         "directory.change.proposed",
@@ -56,5 +80,39 @@ CHANGE_DECIDED = register(
         "The council approved a proposed change (it is now public) or turned it down.",
         "directory.change_request",
         {"change_id": UUID, "service_id": NULLABLE_ID, "status": {"enum": ["approved", "rejected"]}},
+    )
+)
+CHANGE_WITHDRAWN = register(
+    EventType(
+        "directory.change.withdrawn",
+        1,
+        "A proposed change will not be decided on: its provider took it back, a later proposal replaced "
+        "it, or the service was withdrawn.",
+        "directory.change_request",
+        {"change_id": UUID, "service_id": NULLABLE_ID, "reason": STRING},
+    )
+)
+
+RESPONSIBILITY_SET = register(
+    EventType(
+        "directory.responsibility.set",
+        1,
+        "The council named who deals with a category of report, council-wide or in one ward.",
+        "directory.responsibility",
+        {
+            "responsibility_id": UUID,
+            "category": STRING,
+            "ward_code": STRING,
+            "organisation_id": NULLABLE_ID | {"description": "The provider, or null for the council itself"},
+        },
+    )
+)
+RESPONSIBILITY_REMOVED = register(
+    EventType(
+        "directory.responsibility.removed",
+        1,
+        "The council removed who deals with a category (in a ward): those reports go to the council.",
+        "directory.responsibility",
+        {"responsibility_id": UUID, "category": STRING, "ward_code": STRING},
     )
 )

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-from civichub.directory.selectors import DAYS, BadQuery, ServiceQuery, parse_query
+from civichub.core.errors import Refused
+from civichub.directory.details import DAYS
+from civichub.directory.oruk.query import ServiceQuery, parse_query
 
 MILES = {"1": 1609, "3": 4828, "5": 8047, "10": 16093}
 DAY_NAMES = dict(
     zip(DAYS, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], strict=True)
 )
 
-
+# The API parameter a refusal names -> the finder's field it came from.
 FIELD_OF_PARAMETER = {
     "minimum_age": "age",
     "maximum_age": "age",
@@ -30,14 +32,9 @@ FRIENDLY = {
 }
 
 
-class FinderError(ValueError):
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
-
-
 def to_query(params: QueryDict) -> ServiceQuery:
-    """Read the finder's fields (q, postcode, miles, age, day, category, page) into a service query."""
+    """Read the finder's fields (q, postcode, miles, age, day, category, page) into a service query;
+    refused naming the finder's own field, in the page's words."""
     api = QueryDict(mutable=True)
     get = lambda name: str(params.get(name) or "")  # noqa: E731
     if get("q"):
@@ -46,7 +43,7 @@ def to_query(params: QueryDict) -> ServiceQuery:
         api["postcode"] = get("postcode")
         miles = params.get("miles", "3")
         if miles not in MILES:
-            raise FinderError("miles", "Choose a distance from the list")
+            raise Refused.on("miles", "Choose a distance from the list")
         api["proximity"] = str(MILES[miles])
     if get("age"):
         api["minimum_age"] = api["maximum_age"] = get("age")
@@ -55,8 +52,6 @@ def to_query(params: QueryDict) -> ServiceQuery:
             api[name] = get(field)
     try:
         return parse_query(api)
-    except BadQuery as exc:
-        # parse_query's messages start with the API parameter's name: say it in the page's words.
-        parameter = str(exc).split(" ")[0].rstrip(":")
-        field = FIELD_OF_PARAMETER.get(parameter, "q")
-        raise FinderError(field, FRIENDLY.get(field, str(exc).removeprefix("postcode: "))) from exc
+    except Refused as exc:
+        field = FIELD_OF_PARAMETER.get(exc.field or "", "q")
+        raise Refused.on(field, FRIENDLY.get(field, exc.message)) from exc

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import Http404
 
-from civichub.directory.details import ServiceDetails
-from civichub.directory.models import TaxonomyTerm
-from civichub.directory.selectors import DAYS
-from civichub.places import selectors as places
+from civichub.core.errors import FieldError, Refused
+from civichub.core.forms import show_refusal
+from civichub.directory.details import DAYS, ServiceDetails, located
+from civichub.directory.selectors import taxonomy_terms
 
 DAY_CHOICES = list(zip(DAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True))
 # (prefix, the row's fields); rows are numbered from 1 and a form shows the filled ones plus a spare.
@@ -22,6 +21,8 @@ ROWS = {
     "contact": ("name", "title", "email"),
 }
 SPARE_ROWS = 2
+# What the directory's services call a field -> what this form calls it.
+FORM_FIELDS = {"ward_codes": "wards", "terms": "categories"}
 
 
 def _text(label: str, max_length: int = 255, **kwargs: Any) -> forms.CharField:
@@ -106,7 +107,7 @@ class ServiceForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.terms = {str(t.pk): t for t in TaxonomyTerm.objects.order_by("name")}
+        self.terms = {str(t.pk): t for t in taxonomy_terms()}
         self.fields["categories"].choices = [(pk, t.name) for pk, t in self.terms.items()]  # type: ignore[attr-defined]
         self.fields["wards"].choices = wards  # type: ignore[attr-defined]
         if organisations is None:
@@ -231,11 +232,9 @@ class ServiceForm(forms.Form):
                 self.add_error(f"location_{n}_postcode", f"Place {n}: enter its postcode")
                 continue
             try:
-                place = places.postcode(postcode)
-            except places.BadPostcode as exc:
-                self.add_error(f"location_{n}_postcode", f"Place {n}: {exc}")
-            except Http404 as exc:
-                self.add_error(f"location_{n}_postcode", f"Place {n}: {exc}")
+                place = located(postcode, f"location_{n}_postcode")
+            except Refused as exc:
+                self.add_error(f"location_{n}_postcode", f"Place {n}: {exc.message}")
             else:
                 self.locations.append((name or street or place.postcode, street, place))
         self.cost_options = []
@@ -255,6 +254,16 @@ class ServiceForm(forms.Form):
                 else:
                     self.contacts.append((name.strip(), title.strip(), email))
         return data
+
+    def show(self, refusal: Refused) -> None:
+        """Show a service's refusal on this form: its fields by their names here, the rest at the top."""
+        show_refusal(
+            self,
+            Refused(
+                refusal.detail,
+                [FieldError(FORM_FIELDS.get(e.field or "", e.field), e.message) for e in refusal.errors],
+            ),
+        )
 
     def details(self) -> ServiceDetails:
         data = self.cleaned_data

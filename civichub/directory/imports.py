@@ -4,7 +4,7 @@ page of them (`contents`), as /openreferral/services/{id} or another council's e
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterable
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -16,15 +16,14 @@ from jsonschema import Draft202012Validator
 
 from civichub.core import services as core
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.importing import ErrorCollector, ImportResult, ImportType, Progress, register
 from civichub.core.models import Council, Organisation, OrganisationIdentifier
+from civichub.core.text import clean_text
 from civichub.directory import services
-from civichub.directory.details import ServiceDetails
+from civichub.directory.details import BYDAY, Place, ServiceDetails, check_details, located
 from civichub.directory.models import Service, TaxonomyTerm
-from civichub.places.models import Postcode
-from civichub.places.postcodes import normalise_postcode
 
-BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$")
 SCHEMES = {choice.value for choice in OrganisationIdentifier.Scheme}
 
 
@@ -41,36 +40,53 @@ def _time(value: str) -> time | None:
         return None
 
 
+def _path(parts: Iterable[Any]) -> str:
+    """A JSON path as the platform writes them: `service_at_locations[0].location.name`."""
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
 def check(
     council: Council, rows: list[tuple[int, dict[str, Any]]], errors: ErrorCollector
 ) -> list[dict[str, Any]]:
-    """Validate every service against the UK profile, then what we need to place it in this council."""
+    """Validate every service against the UK profile, then what we need to place it in this council,
+    then what every service must say (`check_details`, as the form and the API do).
+
+    Each problem is named by its record (the runner counts records of a JSON feed) and its JSON path
+    within the record."""
     records = []
     terms = {str(t.pk): t for t in TaxonomyTerm.objects.all()} | {
         t.name.lower(): t for t in TaxonomyTerm.objects.all()
     }
     for number, item in rows:
+
+        def problem(path: str | None, message: str, number: int = number) -> None:
+            errors.add(number, path, message)
+
         problems = sorted(_validator().iter_errors(item), key=lambda e: list(e.absolute_path))
-        for problem in problems[:5]:
-            errors.add(number, "/".join(str(p) for p in problem.absolute_path) or None, problem.message)
+        for invalid in problems[:5]:
+            problem(_path(invalid.absolute_path) or None, invalid.message)
         if problems:
             continue
         org = item.get("organization") or {}
-        if not org.get("name"):
-            errors.add(number, "organization/name", "every service needs the organisation that runs it")
-        locations = []
+        org_name = clean_text(str(org.get("name") or ""))
+        if not org_name:
+            problem("organization.name", "every service needs the organisation that runs it")
+        # Where each part came from in the record, so check_details' paths can be given as the feed's.
+        feed_paths: dict[str, str] = {}
+        locations: list[tuple[str, str, Place]] = []
         for i, sal in enumerate(item.get("service_at_locations", [])):
             location = sal.get("location") or {}
             address = (location.get("addresses") or [{}])[0]
-            postcode = normalise_postcode(address.get("postal_code", ""))
-            place = Postcode.objects.filter(postcode=postcode).first() if postcode else None
-            if place is None:
-                errors.add(
-                    number,
-                    f"service_at_locations/{i}/location/addresses/0/postal_code",
-                    f"'{address.get('postal_code', '')}' is not a postcode we hold",
-                )
+            at = f"service_at_locations[{i}].location"
+            try:
+                place = located(str(address.get("postal_code", "")), f"{at}.addresses[0].postal_code")
+            except Refused as exc:
+                problem(exc.field, f"'{address.get('postal_code', '')}' is not a postcode we hold")
                 continue
+            feed_paths[f"locations[{len(locations)}].name"] = f"{at}.name"
             locations.append(
                 (
                     location.get("name") or address.get("address_1", "Location"),
@@ -87,7 +103,7 @@ def check(
                 or closes is None
                 or opens >= closes
             ):
-                errors.add(number, f"schedules/{i}", "needs byday (e.g. MO,WE) and opens_at before closes_at")
+                problem(f"schedules[{i}]", "needs byday (e.g. MO,WE) and opens_at before closes_at")
                 continue
             schedules.append((schedule["byday"], opens, closes))
         chosen_terms = []
@@ -97,9 +113,7 @@ def check(
                 str(term.get("name", "")).lower()
             )
             if found is None:
-                errors.add(
-                    number, f"attributes/{i}/taxonomy_term", f"unknown taxonomy term '{term.get('name', '')}'"
-                )
+                problem(f"attributes[{i}].taxonomy_term", f"unknown taxonomy term '{term.get('name', '')}'")
             else:
                 chosen_terms.append(found)
         costs = []
@@ -107,18 +121,23 @@ def check(
             try:
                 amount = Decimal(str(cost["amount"])) if cost.get("amount") is not None else None
             except InvalidOperation:
-                errors.add(number, f"cost_options/{i}/amount", "is not an amount of money")
+                problem(f"cost_options[{i}].amount", "is not an amount of money")
                 continue
             costs.append((cost.get("option") or "Cost", amount))
+        contacts: list[tuple[str, str, str]] = []
+        for i, contact in enumerate(item.get("contacts", [])):
+            if contact.get("name"):
+                feed_paths[f"contacts[{len(contacts)}].name"] = f"contacts[{i}].name"
+                contacts.append((contact["name"], contact.get("title", ""), ""))
         identifiers = {
             i["identifier_scheme"]: i["identifier"]
             for i in org.get("organization_identifiers", [])
             if i.get("identifier_scheme") in SCHEMES
         }
-        records.append(
-            {
-                "organisation": {"name": org.get("name", ""), "identifiers": identifiers},
-                "details": ServiceDetails(
+        try:
+            details = check_details(
+                council,
+                ServiceDetails(
                     name=item["name"],
                     description=item.get("description", ""),
                     minimum_age=item.get("minimum_age"),
@@ -130,20 +149,14 @@ def check(
                     schedules=schedules,
                     locations=locations,
                     cost_options=costs,
-                    contacts=[
-                        (c.get("name", ""), c.get("title", ""), "")
-                        for c in item.get("contacts", [])
-                        if c.get("name")
-                    ],
+                    contacts=contacts,
                 ),
-            }
-        )
-        if (
-            item.get("minimum_age") is not None
-            and item.get("maximum_age") is not None
-            and item["minimum_age"] > item["maximum_age"]
-        ):
-            errors.add(number, "minimum_age", "is more than maximum_age")
+            )
+        except Refused as exc:
+            for error in exc.errors:
+                problem(feed_paths.get(error.field or "", error.field), error.message)
+            continue
+        records.append({"organisation": {"name": org_name, "identifiers": identifiers}, "details": details})
     return records
 
 

@@ -68,10 +68,13 @@ class Service(TenantScopedModel, TimestampedModel):
         help_text="The council's contract or grant that pays for it; blank if it does not commission it",
     )
     taxonomy_terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
-    # Whether residents see it: a provider's first draft and its later edits wait for the council.
+    # Whether residents see it: a service is published when it is added (a provider's draft waits as a
+    # change request, not a service) and stops being when the council withdraws it (history: `delete`).
     is_published = models.BooleanField(default=False)
-    # The service's ORUK document, rendered when the service changes: /openreferral/services/{id} is the
-    # busiest read of the directory, and serving stored JSON keeps it to one indexed lookup.
+    # The service's ORUK document, rendered in the transaction that adds or changes the service:
+    # /openreferral/services/{id} is the busiest read of the directory, and serving stored JSON keeps it
+    # to one indexed lookup. Blank for a service stored before documents existed until a reindex.
+    # Withdrawn services (not published) keep theirs, but no public read serves it.
     oruk_document = models.TextField(blank=True, editable=False)
 
     class Meta(TenantScopedModel.Meta):
@@ -222,11 +225,14 @@ class SearchEntry(TenantScopedModel):
     """Where a published service is offered and the words it can be found by: what a search near a
     postcode reads, kept apart from the service so the search never touches the (large) service rows.
 
-    Derived data: `directory.services.refresh` rewrites a service's entries whenever it changes, and
-    `civichub directory reindex` rebuilds them all.
+    Derived data: the directory's services rewrite a service's entries in the transaction that changes
+    it, and `civichub directory reindex` rebuilds them all (entries from before `location` was kept
+    have none until then).
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_entries")
+    # The place this entry is for: /service_at_locations near a postcode pages by location, not service.
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, related_name="search_entries")
     latitude = models.FloatField()
     longitude = models.FloatField()
     minimum_age = models.PositiveSmallIntegerField(null=True)
@@ -241,7 +247,15 @@ class SearchEntry(TenantScopedModel):
         # (The cap on `words` keeps each entry inside PostgreSQL's B-tree row limit.)
         indexes = [
             models.Index(
-                fields=["latitude", "longitude", "minimum_age", "maximum_age", "service", "words"],
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "minimum_age",
+                    "maximum_age",
+                    "service",
+                    "location",
+                    "words",
+                ],
                 name="search_entry_near",
             )
         ]

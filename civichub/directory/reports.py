@@ -9,6 +9,7 @@ provider's queue, the council sees every report in its area, and the resident fo
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,19 +19,16 @@ from django.http import Http404
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.models import Council, CouncilProvider, Organisation
 from civichub.core.outbox import publish
 from civichub.core.selectors import acting_provider
+from civichub.core.text import clean_text
+from civichub.directory.details import located
 from civichub.directory.models import Report, ReportCategory, Responsibility
 from civichub.places import selectors as places
 
 REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
-
-
-class ReportNotAccepted(ValueError):
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -43,22 +41,15 @@ class Routing:
 
 
 def route(category: ReportCategory, postcode: str) -> Routing:
-    """Who deals with this category at this postcode; ReportNotAccepted if we cannot say."""
-    try:
-        place = places.postcode(postcode)
-    except places.BadPostcode as exc:
-        raise ReportNotAccepted("postcode", str(exc)) from exc
-    except Http404:
-        raise ReportNotAccepted(
-            "postcode", f"We do not hold the postcode {postcode.strip().upper()}"
-        ) from None
+    """Who deals with this category at this postcode; refused (naming the postcode) if we cannot say."""
+    place = places.postcode(located(postcode, "postcode").postcode)
     if place.local_authority is None:
-        raise ReportNotAccepted(
+        raise Refused.on(
             "postcode", f"{place.postcode} is not a street address: enter the postcode of the place"
         )
     council = Council.objects.filter(gss_code=place.local_authority.gss_code).first()
     if council is None:
-        raise ReportNotAccepted(
+        raise Refused.on(
             "postcode",
             f"{place.postcode} is looked after by {place.local_authority.name}, which does not take reports "
             f"here yet: please contact {place.local_authority.short_name} directly",
@@ -79,20 +70,20 @@ def route(category: ReportCategory, postcode: str) -> Routing:
 @transaction.atomic
 def submit(category_id: str, postcode: str, description: str, email: str = "") -> Report:
     """Accept a resident's report (no sign-in) and route it. Returns it with its reference."""
-    category = ReportCategory.objects.filter(pk=category_id).first() if category_id else None
+    category = _category(category_id)
     if category is None:
-        raise ReportNotAccepted("category", "Choose what you are reporting from the list")
-    description = description.strip()
+        raise Refused.on("category", "Choose what you are reporting from the list")
+    description = clean_text(description, multiline=True)
     if len(description) < 10:
-        raise ReportNotAccepted("description", "Describe the problem in at least 10 characters")
+        raise Refused.on("description", "Describe the problem in at least 10 characters")
     if len(description) > 2000:
-        raise ReportNotAccepted("description", "The description must be 2,000 characters or fewer")
+        raise Refused.on("description", "The description must be 2,000 characters or fewer")
     email = email.strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise ReportNotAccepted(
+            raise Refused.on(
                 "email", "Enter an email address like name@example.com, or leave it empty"
             ) from None
     routing = route(category, postcode)
@@ -121,6 +112,19 @@ def submit(category_id: str, postcode: str, description: str, email: str = "") -
     return report
 
 
+def _uuid(value: str) -> uuid.UUID | None:
+    # What a form sent may be anything: not an id is simply not one on the list.
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _category(category_id: str) -> ReportCategory | None:
+    key = _uuid(category_id)
+    return ReportCategory.objects.filter(pk=key).first() if key else None
+
+
 def _new_reference() -> str:
     while True:
         reference = "R-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(7))
@@ -136,7 +140,7 @@ def update_status(actor: Actor, report: Report, status: str, note: str = "") -> 
     if provider is not None and report.routed_to_id != provider.pk:
         raise PermissionDenied("This report is not in your organisation's queue")
     if status not in Report.Status.values:
-        raise ReportNotAccepted("status", "Choose a status from the list")
+        raise Refused.on("status", "Choose a status from the list")
     report.status, report.status_note = status, note.strip()[:255]
     report.save(update_fields=["status", "status_note", "updated_at"])
     audit.record(actor, "directory.report.status_changed", obj=report, data={"status": status})
@@ -161,34 +165,34 @@ def set_responsibility(
 ) -> Responsibility:
     """Say who deals with a category of report in the council (or one ward): a provider, or the council."""
     policy.require(actor, "council.providers.manage", council)
-    category = ReportCategory.objects.filter(pk=category_id).first() if category_id else None
+    category = _category(category_id)
     if category is None:
-        raise ReportNotAccepted("category", "Choose a category from the list")
+        raise Refused.on("category", "Choose a category from the list")
     organisation = None
     if organisation_id:
         provider = (
             CouncilProvider.objects.for_council(council)
-            .filter(organisation_id=organisation_id)
+            .filter(organisation_id=_uuid(organisation_id))
             .select_related("organisation")
             .first()
         )
         if provider is None:
-            raise ReportNotAccepted(
-                "organisation", "Choose one of the council's providers, or the council itself"
-            )
+            raise Refused.on("organisation", "Choose one of the council's providers, or the council itself")
         organisation = provider.organisation
     ward_code = ward_code.strip().upper()
     if ward_code:
         try:
             places.ward(ward_code, in_area=council.gss_code)
-        except Http404:
-            raise ReportNotAccepted(
-                "ward", f"{ward_code} is not one of {council.short_name}'s wards"
-            ) from None
+        except (Http404, Refused):
+            raise Refused.on("ward", f"{ward_code} is not one of {council.short_name}'s wards") from None
     responsibility, _ = Responsibility.objects.for_council(council).update_or_create(
         category=category,
         ward_code=ward_code,
-        defaults={"council": council, "organisation": organisation, "arrangement": arrangement.strip()[:255]},
+        defaults={
+            "council": council,
+            "organisation": organisation,
+            "arrangement": clean_text(arrangement)[:255],
+        },
     )
     audit.record(
         actor,
@@ -200,11 +204,34 @@ def set_responsibility(
             "organisation": str(organisation.pk) if organisation else None,
         },
     )
+    publish(
+        "directory.responsibility.set",
+        council=council,
+        subject=responsibility,
+        data={
+            "responsibility_id": str(responsibility.pk),
+            "category": category.name,
+            "ward_code": ward_code,
+            "organisation_id": str(organisation.pk) if organisation else None,
+        },
+    )
     return responsibility
 
 
 @transaction.atomic
 def remove_responsibility(actor: Actor, responsibility: Responsibility) -> None:
-    policy.require(actor, "council.providers.manage", responsibility.council)
+    """Stop a provider dealing with a category (in a ward): its reports go to the council again."""
+    council = responsibility.council
+    policy.require(actor, "council.providers.manage", council)
     audit.record(actor, "directory.responsibility.removed", obj=responsibility)
-    Responsibility.objects.for_council(responsibility.council).filter(pk=responsibility.pk).delete()
+    publish(
+        "directory.responsibility.removed",
+        council=council,
+        subject=responsibility,
+        data={
+            "responsibility_id": str(responsibility.pk),
+            "category": responsibility.category.name,
+            "ward_code": responsibility.ward_code,
+        },
+    )
+    Responsibility.objects.for_council(council).filter(pk=responsibility.pk).delete()

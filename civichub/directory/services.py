@@ -1,8 +1,9 @@
-"""Directory services: publishing a service with where, when and for whom it runs."""
+"""Directory services: publishing a service with where, when and for whom it runs, changing it and
+withdrawing it. Each change writes the service's history (HSDS `metadata`), its stored ORUK document and
+search entries, the audit log and its domain event, all in one transaction."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterable
@@ -14,9 +15,10 @@ from django.utils import timezone
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
+from civichub.core.errors import Conflict
 from civichub.core.models import Council, Organisation
 from civichub.core.outbox import publish
-from civichub.directory.details import ServiceDetails, check_details, details_of, differences
+from civichub.directory.details import ServiceDetails, check_details, differences
 from civichub.directory.models import (
     ChangeRecord,
     ChangeRequest,
@@ -29,6 +31,10 @@ from civichub.directory.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from civichub.directory.oruk.selectors import render
+from civichub.directory.selectors import details_of
+
+DOCUMENT_BATCH = 200
 
 
 @transaction.atomic
@@ -42,7 +48,7 @@ def add_service(
     """Put a service in a council's directory, published: by an officer, an import, or approving a
     provider's change request (`change`)."""
     policy.require(actor, "directory.services.publish", council)
-    check_details(council, details)
+    details = check_details(council, details)
     service = Service.objects.create(
         council=council,
         organisation=organisation,
@@ -51,7 +57,7 @@ def add_service(
     )
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
-    refresh(service)
+    _derive(service)
     _record_history(actor, service, ChangeRecord.Action.CREATE, differences(None, details), change)
     audit.record(actor, "directory.service.added", obj=service, council=council)
     publish(
@@ -82,15 +88,15 @@ def _add_parts(council: Council, service: Service, details: ServiceDetails) -> N
         Schedule.objects.create(
             council=council, service=service, byday=byday, opens_at=opens, closes_at=closes
         )
-    for name, street, postcode in details.locations:
+    for name, street, place in details.locations:
         location = Location.objects.create(
             council=council,
             name=name,
             address_1=street,
             city=council.short_name,
-            postcode=postcode.postcode,
-            latitude=postcode.latitude,
-            longitude=postcode.longitude,
+            postcode=place.postcode,
+            latitude=place.latitude,
+            longitude=place.longitude,
         )
         ServiceAtLocation.objects.create(council=council, service=service, location=location)
     for option, amount in details.cost_options:
@@ -106,21 +112,15 @@ def _add_parts(council: Council, service: Service, details: ServiceDetails) -> N
         Contact.objects.create(council=council, service=service, name=name, title=title, email=email)
 
 
-def refresh(service: Service) -> str:
+def _derive(service: Service) -> None:
     """Re-derive what is stored to read a service fast: its ORUK document and its search entries.
 
-    Call after any change to the service; returns the document (JSON text)."""
-    from civichub.directory import oruk, selectors
-
+    Only the services that change a service call this, inside their transaction: no read does."""
     council = service.council
-    document = json.dumps(
-        oruk.service_full(selectors.service_for_document(service.pk)), separators=(",", ":")
-    )
-    Service.objects.for_council(council).filter(pk=service.pk).update(oruk_document=document)
+    Service.objects.for_council(council).filter(pk=service.pk).update(oruk_document=render(service.pk))
     SearchEntry.objects.for_council(council).filter(service=service).delete()
     if Service.objects.for_council(council).filter(pk=service.pk, is_published=True).exists():
         SearchEntry.objects.bulk_create(_search_entries(council, [service.pk]))
-    return document
 
 
 def reindex(council: Council) -> int:
@@ -132,6 +132,19 @@ def reindex(council: Council) -> int:
         entries = _search_entries(council, published)
         SearchEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
+
+
+def store_missing_documents(council: Council) -> int:
+    """Store the ORUK document of every service that has none (stored before documents existed, or
+    bulk-loaded); returns how many. Reads serve such a service by rendering it without storing it."""
+    missing = Service.objects.for_council(council).filter(oruk_document="").values_list("pk", flat=True)
+    stored = 0
+    while batch := list(missing[:DOCUMENT_BATCH]):
+        with transaction.atomic():
+            for pk in batch:
+                Service.objects.for_council(council).filter(pk=pk).update(oruk_document=render(pk))
+        stored += len(batch)
+    return stored
 
 
 def search_words(*texts: str) -> str:
@@ -160,14 +173,15 @@ def _search_entries(council: Council, service_ids: Iterable[uuid.UUID] | QuerySe
         SearchEntry(
             council=council,
             service_id=service_id,
+            location_id=location_id,
             latitude=latitude,
             longitude=longitude,
             minimum_age=services[service_id][3],
             maximum_age=services[service_id][4],
             words=search_words(services[service_id][1], services[service_id][2]),
         )
-        for service_id, latitude, longitude in places.values_list(
-            "service_id", "location__latitude", "location__longitude"
+        for service_id, location_id, latitude, longitude in places.values_list(
+            "service_id", "location_id", "location__latitude", "location__longitude"
         )
     ]
 
@@ -179,7 +193,7 @@ def replace_service(
     """Bring a service into line with `details`, keeping each changed field in its history; returns
     whether anything changed."""
     policy.require(actor, "directory.services.publish", service.council)
-    check_details(service.council, details)
+    details = check_details(service.council, details)
     changed = differences(details_of(service), details)
     if not changed:
         return False
@@ -193,10 +207,90 @@ def replace_service(
     service.refresh_from_db()
     service.taxonomy_terms.set(details.terms)
     _add_parts(council, service, details)
-    refresh(service)
+    _derive(service)
     _record_history(actor, service, ChangeRecord.Action.UPDATE, changed, change)
-    audit.record(actor, "directory.service.updated", obj=service, council=council)
+    audit.record(
+        actor,
+        "directory.service.updated",
+        obj=service,
+        council=council,
+        data={"fields": [c[0] for c in changed]},
+    )
+    publish(
+        "directory.service.updated",
+        council=council,
+        subject=service,
+        data={
+            "service_id": str(service.pk),
+            "name": service.name,
+            "fields": [name for name, _, _ in changed],
+            "change_id": str(change.pk) if change else None,
+        },
+    )
     return True
+
+
+@transaction.atomic
+def withdraw_service(actor: Actor, service: Service, reason: str = "") -> Service:
+    """Take a service out of the public directory (the finder, search, ORUK API and export), keeping it
+    and its history for the council; its history records the HSDS `delete` action. A provider's pending
+    proposals for it are withdrawn with it, as they could no longer be published."""
+    council = service.council
+    policy.require(actor, "directory.services.publish", council)
+    service = Service.objects.for_council(council).select_for_update().get(pk=service.pk)
+    if not service.is_published:
+        raise Conflict.on(None, f"{service.name} is already withdrawn from the directory")
+    reason = reason.strip()[:500]
+    Service.objects.for_council(council).filter(pk=service.pk).update(
+        is_published=False, updated_at=timezone.now()
+    )
+    service.refresh_from_db()
+    SearchEntry.objects.for_council(council).filter(service=service).delete()
+    withdraw_pending(actor, service, "The service was withdrawn from the directory")
+    withdrawn = f"Withdrawn: {reason}" if reason else "Withdrawn"
+    _record_history(actor, service, ChangeRecord.Action.DELETE, [("published", "Public", withdrawn)], None)
+    audit.record(actor, "directory.service.withdrawn", obj=service, council=council, data={"reason": reason})
+    publish(
+        "directory.service.withdrawn",
+        council=council,
+        subject=service,
+        data={"service_id": str(service.pk), "name": service.name, "reason": reason},
+    )
+    return service
+
+
+@transaction.atomic
+def withdraw_pending(actor: Actor, service: Service, why: str, *, keep: ChangeRequest | None = None) -> None:
+    """Withdraw the proposals still waiting for the council about `service` (but `keep`), each audited
+    and published as a withdrawal, so nobody decides on what can no longer apply."""
+    council = service.council
+    waiting = (
+        ChangeRequest.objects.for_council(council)
+        .select_for_update()
+        .filter(service=service, status=ChangeRequest.Status.PENDING)
+    )
+    for change in waiting.exclude(pk=keep.pk) if keep else waiting:
+        mark_withdrawn(actor, change, why)
+
+
+@transaction.atomic
+def mark_withdrawn(actor: Actor, change: ChangeRequest, why: str) -> None:
+    """Record that a pending change request will not be decided on: audited and published."""
+    change.status = ChangeRequest.Status.WITHDRAWN
+    change.decided_at = timezone.now()
+    change.decision_note = why[:500]
+    change.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+    audit.record(actor, "directory.change.withdrawn", obj=change, council=change.council, data={"why": why})
+    publish(
+        "directory.change.withdrawn",
+        council=change.council,
+        subject=change,
+        data={
+            "change_id": str(change.pk),
+            "service_id": str(change.service_id) if change.service_id else None,
+            "reason": why,
+        },
+    )
 
 
 def _record_history(

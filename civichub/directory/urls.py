@@ -1,6 +1,7 @@
 from django.urls import path
 
 from civichub.directory import views
+from civichub.directory.oruk import api as oruk
 
 app_name = "directory"
 
@@ -18,6 +19,11 @@ urlpatterns = [
     path("c/<slug:council_slug>/services/<uuid:service_id>/", views.managed_service, name="managed-service"),
     path("c/<slug:council_slug>/services/<uuid:service_id>/edit/", views.edit_service, name="edit-service"),
     path(
+        "c/<slug:council_slug>/services/<uuid:service_id>/withdraw/",
+        views.withdraw_service,
+        name="withdraw-service",
+    ),
+    path(
         "c/<slug:council_slug>/services/<uuid:service_id>/history/",
         views.service_history,
         name="service-history",
@@ -25,19 +31,19 @@ urlpatterns = [
     path("c/<slug:council_slug>/changes/", views.change_requests, name="changes"),
     path("c/<slug:council_slug>/changes/<uuid:change_id>/", views.change_request, name="change"),
     path("find/services/<uuid:service_id>/", views.service_page, name="service"),
-    path("openreferral/", views.root, name="oruk-root"),
-    path("openreferral/services", views.services, name="oruk-services"),
-    path("openreferral/services/<str:service_id>", views.service, name="oruk-service"),
-    path("openreferral/taxonomies", views.taxonomies, name="oruk-taxonomies"),
-    path("openreferral/taxonomies/<str:taxonomy_id>", views.taxonomy, name="oruk-taxonomy"),
-    path("openreferral/taxonomy_terms", views.taxonomy_terms, name="oruk-taxonomy-terms"),
-    path("openreferral/taxonomy_terms/<str:term_id>", views.taxonomy_term, name="oruk-taxonomy-term"),
-    path("openreferral/service_at_locations", views.services_at_locations, name="oruk-services-at-locations"),
+    path("openreferral/", oruk.root, name="oruk-root"),
+    path("openreferral/services", oruk.services, name="oruk-services"),
+    path("openreferral/services/<str:service_id>", oruk.service, name="oruk-service"),
+    path("openreferral/taxonomies", oruk.taxonomies, name="oruk-taxonomies"),
+    path("openreferral/taxonomies/<str:taxonomy_id>", oruk.taxonomy, name="oruk-taxonomy"),
+    path("openreferral/taxonomy_terms", oruk.taxonomy_terms, name="oruk-taxonomy-terms"),
+    path("openreferral/taxonomy_terms/<str:term_id>", oruk.taxonomy_term, name="oruk-taxonomy-term"),
+    path("openreferral/service_at_locations", oruk.services_at_locations, name="oruk-services-at-locations"),
     path(
         "openreferral/service_at_locations/<str:sal_id>",
-        views.service_at_location,
+        oruk.service_at_location,
         name="oruk-service-at-location",
     ),
-    path("openreferral/organizations", views.organizations, name="oruk-organizations"),
-    path("openreferral/organizations/<str:org_id>", views.organization, name="oruk-organization"),
+    path("openreferral/organizations", oruk.organizations, name="oruk-organizations"),
+    path("openreferral/organizations/<str:org_id>", oruk.organization, name="oruk-organization"),
 ]

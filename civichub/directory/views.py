@@ -1,139 +1,43 @@
-"""The Open Referral UK API at /openreferral/: public, no key, CORS open, every response in the shape
-of the UK profile's schemas. Bad parameters get a 400 with a message naming the parameter."""
+"""The directory's pages: the resident's finder and service page, reporting a problem and following it,
+and the council's own directory (services, proposed changes, history, who deals with reports).
+The Open Referral UK API lives in `directory.oruk.api`."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
 
 from civichub.core import policy
 from civichub.core.access import actor_of, council_page, page_of, public, user_of
 from civichub.core.downloads import csv_download
-from civichub.core.models import Council, Organisation
+from civichub.core.errors import Refused
+from civichub.core.models import Council
 from civichub.core.selectors import acting_provider, council_providers
-from civichub.directory import changes, finder, oruk, reports, selectors
+from civichub.directory import changes, finder, reports, selectors
 from civichub.directory import services as directory
-from civichub.directory.details import FIELD_LABELS, details_of
+from civichub.directory.details import FIELD_LABELS, HISTORY_LABELS
 from civichub.directory.forms import ServiceForm
 from civichub.directory.models import ChangeRequest, Report, Service
-from civichub.places import selectors as places
-
-
-def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
-    """JSON out, CORS open, 400 for a bad query and 404 for an unknown id, each with a `detail`."""
-
-    @public
-    @require_GET
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            result = view(request, *args, **kwargs)
-            response: HttpResponse = (
-                result
-                if isinstance(result, HttpResponse)
-                else JsonResponse(result, json_dumps_params={"separators": (",", ":")})
-            )
-        except selectors.BadQuery as exc:
-            response = JsonResponse({"detail": str(exc)}, status=400)
-        except Http404 as exc:
-            response = JsonResponse({"detail": str(exc) or "Not found"}, status=404)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapper
-
-
-@oruk_endpoint
-def root(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "version": oruk.HSDS_VERSION,
-        "profile": oruk.PROFILE,
-        "openapi_url": request.build_absolute_uri("/openreferral/openapi.json"),
-    }
-
-
-@oruk_endpoint
-def services(request: HttpRequest) -> dict[str, Any]:
-    query = selectors.parse_query(request.GET)
-    found, total = selectors.search(query)
-    return oruk.page([oruk.service_summary(s) for s in found], total, query.page, query.per_page)
-
-
-@oruk_endpoint
-def service(request: HttpRequest, service_id: str) -> HttpResponse:
-    return HttpResponse(selectors.service_document(service_id), content_type="application/json")
-
-
-@oruk_endpoint
-def taxonomies(request: HttpRequest) -> dict[str, Any]:
-    items = [oruk.taxonomy(t) for t in selectors.taxonomies()]
-    return oruk.page(items, len(items), 1, max(1, len(items)))
-
-
-@oruk_endpoint
-def taxonomy_terms(request: HttpRequest) -> dict[str, Any]:
-    query = selectors.parse_query(request.GET)
-    terms = selectors.taxonomy_terms(query.taxonomy_id)
-    items = [oruk.taxonomy_term(t) for t in terms[query.window]]
-    return oruk.page(items, terms.count(), query.page, query.per_page)
-
-
-@oruk_endpoint
-def taxonomy(request: HttpRequest, taxonomy_id: str) -> dict[str, Any]:
-    return oruk.taxonomy(selectors.taxonomy(taxonomy_id))
-
-
-@oruk_endpoint
-def taxonomy_term(request: HttpRequest, term_id: str) -> dict[str, Any]:
-    return oruk.taxonomy_term(selectors.taxonomy_term(term_id))
-
-
-@oruk_endpoint
-def services_at_locations(request: HttpRequest) -> dict[str, Any]:
-    query = selectors.parse_query(request.GET)
-    rows, total = selectors.services_at_locations(query)
-    return oruk.page([oruk.service_at_location(r) for r in rows], total, query.page, query.per_page)
-
-
-@oruk_endpoint
-def service_at_location(request: HttpRequest, sal_id: str) -> dict[str, Any]:
-    return oruk.service_at_location(selectors.service_at_location(sal_id))
-
-
-@oruk_endpoint
-def organizations(request: HttpRequest) -> dict[str, Any]:
-    query = selectors.parse_query(request.GET)
-    orgs = selectors.organisations_with_services()
-    if query.text:
-        orgs = orgs.filter(name__icontains=query.text)
-    items = [oruk.organization_summary(o) for o in orgs[query.window]]
-    return oruk.page(items, orgs.count(), query.page, query.per_page)
-
-
-@oruk_endpoint
-def organization(request: HttpRequest, org_id: str) -> dict[str, Any]:
-    return oruk.organization_full(*selectors.organisation(org_id))
+from civichub.directory.oruk import representation, search
+from civichub.directory.oruk import selectors as public_directory
 
 
 @public
 def find(request: HttpRequest) -> HttpResponse:
     """The resident's finder: search, postcode and distance, age, day and category; no sign-in."""
     searched = any(request.GET.get(k) for k in ("q", "postcode", "age", "day", "category"))
-    error: tuple[str, str] | None = None
+    error: tuple[str | None, str] | None = None
     results: list[Service] = []
     total, query = 0, None
     if searched:
         try:
             query = finder.to_query(request.GET)
-            results, total = selectors.search(query)
-        except finder.FinderError as exc:
-            error = (exc.field, str(exc))
+            results, total = search.search(query)
+        except Refused as exc:
+            error = (exc.field, exc.message)
     pages = max(1, -(-total // query.per_page)) if query else 1
     return render(
         request,
@@ -158,7 +62,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 @public
 def service_page(request: HttpRequest, service_id: str) -> HttpResponse:
-    found = selectors.service(str(service_id))
+    found = public_directory.service(str(service_id))
     return render(
         request,
         "directory/service.html",
@@ -174,10 +78,10 @@ def service_page(request: HttpRequest, service_id: str) -> HttpResponse:
 @council_page("directory.services.publish")
 def export(request: HttpRequest, council: Council) -> HttpResponse:
     """The council's whole directory as one Open Referral UK page of full services (JSON download)."""
-    documents = selectors.council_documents(council)
+    documents = public_directory.council_documents(council)
     # The stored documents are already JSON: join them rather than parse and re-encode every one.
     envelope = json.dumps(
-        oruk.page([], len(documents), 1, max(1, len(documents)))
+        representation.page([], len(documents), 1, max(1, len(documents)))
         | {"size": len(documents), "empty": not documents}
     )
     body = envelope.replace('"contents": []', '"contents": [' + ",".join(documents) + "]")
@@ -198,8 +102,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 request.POST.get("description", ""),
                 request.POST.get("email", ""),
             )
-        except reports.ReportNotAccepted as exc:
-            error = (exc.field, str(exc))
+        except Refused as exc:
+            error = (exc.field, exc.message)
         else:
             return redirect("directory:report-status", reference=made.reference)
     return render(
@@ -222,17 +126,13 @@ def report_status(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "directory/report_status.html",
-        {
-            "title": f"Report {found.reference}",
-            "section": "report",
-            "report": found,
-        },
+        {"title": f"Report {found.reference}", "section": "report", "report": found},
     )
 
 
 @public
 def track(request: HttpRequest) -> HttpResponse:
-    reference = request.GET.get("reference", "").strip().upper()
+    reference = request.GET.get("reference", "").strip().upper()[:20]
     if reference:
         try:
             return redirect("directory:report-status", reference=selectors.report_status(reference).reference)
@@ -254,7 +154,6 @@ def report_queue(request: HttpRequest, council: Council) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status == "open":
         queue = queue.filter(status__in=Report.OPEN_STATUSES)
-    page = page_of(request, queue)
     return render(
         request,
         "directory/report_queue.html",
@@ -262,7 +161,7 @@ def report_queue(request: HttpRequest, council: Council) -> HttpResponse:
             "title": "Reports",
             "section": "council",
             "council": council,
-            "page": page,
+            "page": page_of(request, queue),
             "status": status,
         },
     )
@@ -276,8 +175,8 @@ def handle_report(request: HttpRequest, council: Council, reference: str) -> Htt
     if request.method == "POST":
         try:
             reports.update_status(actor, found, request.POST.get("status", ""), request.POST.get("note", ""))
-        except reports.ReportNotAccepted as exc:
-            error = str(exc)
+        except Refused as exc:
+            error = exc.message
         else:
             return redirect("directory:handle-report", council_slug=council.slug, reference=found.reference)
     return render(
@@ -303,10 +202,9 @@ def responsibilities(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("remove"):
-                found = selectors.responsibilities(actor, council).filter(pk=request.POST["remove"]).first()
-                if found is None:
-                    raise Http404("No such responsibility")
-                reports.remove_responsibility(actor, found)
+                reports.remove_responsibility(
+                    actor, selectors.responsibility(actor, council, request.POST["remove"])
+                )
             else:
                 reports.set_responsibility(
                     actor,
@@ -316,11 +214,10 @@ def responsibilities(request: HttpRequest, council: Council) -> HttpResponse:
                     ward_code=request.POST.get("ward", ""),
                     arrangement=request.POST.get("arrangement", ""),
                 )
-        except reports.ReportNotAccepted as exc:
-            error = (exc.field, str(exc))
+        except Refused as exc:
+            error = (exc.field, exc.message)
         else:
             return redirect("directory:responsibilities", council_slug=council.slug)
-
     return render(
         request,
         "directory/responsibilities.html",
@@ -336,11 +233,6 @@ def responsibilities(request: HttpRequest, council: Council) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-
-
-def _service_form(request: HttpRequest, council: Council, **kwargs: Any) -> ServiceForm:
-    wards = [(w.gss_code, w.name or w.gss_code) for w in places.wards_in(council.gss_code)]
-    return ServiceForm(request.POST or None, wards=wards, **kwargs)
 
 
 @council_page("directory.services.view")
@@ -369,31 +261,37 @@ def managed_services(request: HttpRequest, council: Council) -> HttpResponse:
     )
 
 
+def _service_form(request: HttpRequest, council: Council, **kwargs: Any) -> ServiceForm:
+    wards = selectors.service_wards(actor_of(request), council)
+    return ServiceForm(request.POST or None, wards=wards, **kwargs)
+
+
+def _submitted(council: Council, done: changes.Submitted) -> HttpResponse:
+    if done.change is not None:
+        return redirect("directory:change", council_slug=council.slug, change_id=done.change.pk)
+    assert done.service is not None
+    return redirect("directory:managed-service", council_slug=council.slug, service_id=done.service.pk)
+
+
 @council_page("directory.services.propose")
 def new_service(request: HttpRequest, council: Council) -> HttpResponse:
     """A new service: published at once by the council's commissioners, proposed by a provider."""
     actor = actor_of(request)
-    publishes = policy.allows(user_of(request), "directory.services.publish", council)
-    organisations = (
-        [(str(p.organisation_id), p.organisation.name) for p in council_providers(actor, council)]
-        if acting_provider(actor, council) is None
-        else None
-    )
-    form = _service_form(request, council, organisations=organisations)
+    providers = council_providers(actor, council) if acting_provider(actor, council) is None else None
+    organisations = [(str(p.organisation_id), p.organisation.name) for p in providers or []]
+    form = _service_form(request, council, organisations=organisations if providers is not None else None)
     if request.method == "POST" and form.is_valid():
-        organisation = (
-            Organisation.objects.get(pk=form.cleaned_data["organisation"]) if organisations else None
+        chosen = form.cleaned_data.get("organisation")
+        organisation = next(
+            (p.organisation for p in providers or [] if str(p.organisation_id) == chosen), None
         )
         try:
-            if publishes and organisation is not None:
-                made = directory.add_service(actor, council, organisation, form.details())
-                return redirect("directory:managed-service", council_slug=council.slug, service_id=made.pk)
-            change = changes.propose(actor, council, form.details(), organisation=organisation)
-        except changes.ChangeNotAccepted as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            return redirect("directory:change", council_slug=council.slug, change_id=change.pk)
-    return _render_service_form(request, council, form, None, publishes)
+            return _submitted(
+                council, changes.submit(actor, council, form.details(), organisation=organisation)
+            )
+        except Refused as exc:
+            form.show(exc)
+    return _render_service_form(request, council, form, None)
 
 
 @council_page("directory.services.propose")
@@ -401,24 +299,18 @@ def edit_service(request: HttpRequest, council: Council, service_id: str) -> Htt
     """Change a service: at once for commissioners, as a change request for the council from a provider."""
     actor = actor_of(request)
     found = selectors.managed_service(actor, council, service_id)
-    publishes = policy.allows(user_of(request), "directory.services.publish", council)
-    initial, rows = ServiceForm.initial_from(details_of(found))
+    initial, rows = ServiceForm.initial_from(selectors.details_of(found))
     form = _service_form(request, council, initial=initial, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
-            if publishes:
-                directory.replace_service(actor, found, form.details())
-                return redirect("directory:managed-service", council_slug=council.slug, service_id=found.pk)
-            change = changes.propose(actor, council, form.details(), service=found)
-        except changes.ChangeNotAccepted as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            return redirect("directory:change", council_slug=council.slug, change_id=change.pk)
-    return _render_service_form(request, council, form, found, publishes)
+            return _submitted(council, changes.submit(actor, council, form.details(), service=found))
+        except Refused as exc:
+            form.show(exc)
+    return _render_service_form(request, council, form, found)
 
 
 def _render_service_form(
-    request: HttpRequest, council: Council, form: ServiceForm, service: Service | None, publishes: bool
+    request: HttpRequest, council: Council, form: ServiceForm, service: Service | None
 ) -> HttpResponse:
     return render(
         request,
@@ -429,7 +321,7 @@ def _render_service_form(
             "council": council,
             "form": form,
             "service": service,
-            "publishes": publishes,
+            "publishes": policy.allows(user_of(request), "directory.services.publish", council),
         },
         status=400 if form.errors else 200,
     )
@@ -439,6 +331,7 @@ def _render_service_form(
 def managed_service(request: HttpRequest, council: Council, service_id: str) -> HttpResponse:
     actor = actor_of(request)
     found = selectors.managed_service(actor, council, service_id)
+    user = user_of(request)
     return render(
         request,
         "directory/managed_service.html",
@@ -447,13 +340,54 @@ def managed_service(request: HttpRequest, council: Council, service_id: str) -> 
             "section": "council",
             "council": council,
             "service": found,
-            "says": [(FIELD_LABELS[k], v) for k, v in details_of(found).describe().items()],
+            "says": [(FIELD_LABELS[k], v) for k, v in selectors.details_of(found).describe().items()],
             "pending": selectors.change_requests(actor, council).filter(
                 service=found, status=ChangeRequest.Status.PENDING
             ),
-            "can_propose": policy.allows(user_of(request), "directory.services.propose", council),
+            "can_propose": found.is_published and policy.allows(user, "directory.services.propose", council),
+            "can_withdraw": found.is_published and policy.allows(user, "directory.services.publish", council),
         },
     )
+
+
+@council_page("directory.services.publish")
+def withdraw_service(request: HttpRequest, council: Council, service_id: str) -> HttpResponse:
+    """Take a service out of the public directory, once the commissioner confirms (and says why)."""
+    actor = actor_of(request)
+    found = selectors.managed_service(actor, council, service_id)
+    error = None
+    if request.method == "POST":
+        try:
+            directory.withdraw_service(actor, found, request.POST.get("reason", ""))
+        except Refused as exc:
+            error = exc.message
+        else:
+            return redirect("directory:managed-service", council_slug=council.slug, service_id=found.pk)
+    return render(
+        request,
+        "directory/withdraw_service.html",
+        {
+            "title": f"Withdraw {found.name}",
+            "section": "council",
+            "council": council,
+            "service": found,
+            "error": error,
+        },
+        status=409 if error else 200,  # the one refusal left here: it is already withdrawn
+    )
+
+
+HISTORY_COLUMNS = [
+    "id",
+    "resource_id",
+    "resource_type",
+    "last_action_date",
+    "last_action_type",
+    "field_name",
+    "previous_value",
+    "replacement_value",
+    "updated_by",
+]
 
 
 @council_page("directory.services.view")
@@ -464,17 +398,7 @@ def service_history(request: HttpRequest, council: Council, service_id: str) -> 
     if request.GET.get("format") == "csv":
         return csv_download(
             f"service-{found.pk}-history.csv",
-            [
-                "id",
-                "resource_id",
-                "resource_type",
-                "last_action_date",
-                "last_action_type",
-                "field_name",
-                "previous_value",
-                "replacement_value",
-                "updated_by",
-            ],
+            HISTORY_COLUMNS,
             (
                 [
                     r.pk,
@@ -499,7 +423,7 @@ def service_history(request: HttpRequest, council: Council, service_id: str) -> 
             "council": council,
             "service": found,
             "page": page_of(request, records),
-            "labels": FIELD_LABELS,
+            "labels": HISTORY_LABELS,
         },
     )
 
@@ -539,9 +463,9 @@ def change_request(request: HttpRequest, council: Council, change_id: str) -> Ht
             elif action == "withdraw":
                 changes.withdraw(actor, change)
             else:
-                raise changes.ChangeNotAccepted("decision", "Choose whether to approve it or not")
-        except changes.ChangeNotAccepted as exc:
-            error = (exc.field, str(exc))
+                raise Refused.on("decision", "Choose whether to approve it or not")
+        except Refused as exc:
+            error = (exc.field, exc.message)
         else:
             return redirect("directory:change", council_slug=council.slug, change_id=change.pk)
     return render(

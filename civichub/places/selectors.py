@@ -100,6 +100,13 @@ def wards_in(area_gss: str) -> QuerySet[Ward]:
     )
 
 
+def live_postcodes_in(area_gss: str) -> QuerySet[Postcode]:
+    """A local authority's live postcodes that have a location (not terminated, not non-geographic)."""
+    return Postcode.objects.filter(
+        local_authority__gss_code=area_gss, terminated="", latitude__isnull=False
+    ).order_by("postcode")
+
+
 @dataclass(frozen=True)
 class DecileBand:
     decile: int

@@ -31,7 +31,7 @@ def test_age_day_and_category_narrow_the_results(client, directory) -> None:
     ("params", "message"),
     [
         ({"postcode": "nonsense"}, "is not a valid UK postcode"),
-        ({"postcode": "ZZ9 9ZZ"}, "we do not hold ZZ9 9ZZ"),
+        ({"postcode": "ZZ9 9ZZ"}, "We do not hold the postcode ZZ9 9ZZ"),
         ({"age": "-4"}, "Enter an age in whole years, from 0 to 130"),
         ({"age": "old"}, "Enter an age in whole years, from 0 to 130"),
         ({"day": "Funday"}, "Choose a day from the list"),

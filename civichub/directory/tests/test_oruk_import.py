@@ -52,10 +52,8 @@ def test_a_bad_feed_names_record_and_field_and_changes_nothing(feed, sunderland)
         run(feed)
     message = str(refused.value)
     assert "record 1, field 'status': 'open' is not one of" in message
-    assert (
-        "record 2, field 'service_at_locations/0/location/addresses/0/postal_code': "
-        "'ZZ9 9ZZ' is not a postcode" in message
-    )
+    postcode = "service_at_locations[0].location.addresses[0].postal_code"
+    assert f"record 2, field '{postcode}': 'ZZ9 9ZZ' is not a postcode" in message
     assert Service.objects.for_council(sunderland).count() == before
 
 
@@ -64,3 +62,25 @@ def test_broken_json_is_refused_with_its_line(tmp_path, sunderland) -> None:
     path.write_text('{"contents": [\n  {"id": "x",\n}')
     with pytest.raises(CommandError, match=r"broken.json, line 3: is not valid JSON"):
         run(path)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\u200b\u00ad\u200e"])
+def test_a_service_without_a_visible_name_is_named_by_record_and_path(feed, sunderland, blank) -> None:
+    """The same check as the form and the API: every problem in every record, and nothing imported."""
+    from civichub.core.models import ImportRun
+
+    document = json.loads(feed.read_text())
+    document["contents"][1]["name"] = blank
+    document["contents"][0]["contacts"] = [{"id": "c1", "service_id": "x", "name": "\u2060"}]
+    feed.write_text(json.dumps(document))
+    before = Service.objects.for_council(sunderland).count()
+    with pytest.raises(CommandError) as refused:
+        run(feed)
+    message = str(refused.value)
+    assert "record 2, field 'name': Enter the service's name" in message
+    assert "record 1, field 'contacts[0].name': Enter the name of contact 1" in message
+    assert "line" not in message.split(":", 1)[1]
+    assert Service.objects.for_council(sunderland).count() == before
+    run_record = ImportRun.objects.for_council(sunderland).get()
+    assert run_record.job.stage == "Refused"
+    assert {e["field"] for e in run_record.errors} == {"name", "contacts[0].name"}

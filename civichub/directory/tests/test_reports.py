@@ -132,7 +132,7 @@ def test_the_api_submits_follows_and_works_reports(client, client_as, make_user,
     )
     assert bad.status_code == 400 and bad.json()["detail"].startswith("postcode:")
     staff = client_as(make_user(Role.PROVIDER_STAFF, wigan, organisation=setup["highways"]))
-    assert [r["reference"] for r in staff.get("/api/v1/c/wigan/reports").json()] == [reference]
+    assert [r["reference"] for r in staff.get("/api/v1/c/wigan/reports").json()["items"]] == [reference]
     moved = staff.post(
         f"/api/v1/c/wigan/reports/{reference}/status",
         {"status": "in_progress", "note": "Booked"},

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.http import QueryDict
 
 from civichub.core.actors import Actor
-from civichub.directory import selectors
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import SearchEntry
+from civichub.directory.oruk import search
+from civichub.directory.oruk.query import parse_query
 from civichub.directory.services import reindex, replace_service, search_words
 from civichub.places.models import Postcode
 
@@ -20,7 +21,7 @@ from civichub.places.models import Postcode
 def near(text: str = "", postcode: str = "WN1 1AA", metres: int = 5000, **more: str) -> dict[str, float]:
     params = QueryDict(mutable=True)
     params.update({"text": text, "postcode": postcode, "proximity": str(metres), **more})
-    found, total = selectors.search(selectors.parse_query(params))
+    found, total = search.search(parse_query(params))
     assert total == len(found)
     return {s.name: s.distance_m for s in found}  # type: ignore[attr-defined]
 

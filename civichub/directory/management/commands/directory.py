@@ -5,16 +5,21 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from civichub.core import selectors
-from civichub.directory.services import reindex
+from civichub.directory.services import reindex, store_missing_documents
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search entries of published services: civichub directory reindex [council-slug ...]"
+    help = (
+        "Rebuild the search entries of published services and store any missing ORUK documents: "
+        "civichub directory reindex [council-slug ...]"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         again = sub.add_parser(
-            "reindex", help="Rebuild what search near a postcode reads (all councils by default)"
+            "reindex",
+            help="Rebuild what search near a postcode reads, and store the ORUK documents of services that "
+            "have none (all councils by default)",
         )
         again.add_argument("councils", nargs="*", help="Council slugs, e.g. wigan")
 
@@ -29,4 +34,8 @@ class Command(BaseCommand):
                 )
             chosen = [known[slug] for slug in councils]
         for council in chosen:
-            self.stdout.write(f"{council.short_name}: {reindex(council):,} search entries")
+            entries = reindex(council)
+            documents = store_missing_documents(council)
+            self.stdout.write(
+                f"{council.short_name}: {entries:,} search entries, {documents:,} missing documents stored"
+            )
