@@ -7,12 +7,13 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from civichub.core import policy, selectors, services
 from civichub.core.actors import Actor
+from civichub.core.errors import Refused
 from civichub.core.models import Council, Organisation
+from civichub.core.pagination import LimitOffset
 
 router = Router(tags=["core"])
 
@@ -99,10 +100,10 @@ def get_council(request: HttpRequest, council_slug: str) -> Council:
 
 
 @router.get("/organisations", response=list[OrganisationOut], auth=None, summary="The organisation register")
-@paginate
+@paginate(LimitOffset)
 def list_organisations(request: HttpRequest, q: str = "", kind: str = "") -> object:
     if kind and kind not in Organisation.Kind.values:
-        raise HttpError(400, f"kind must be one of {', '.join(Organisation.Kind.values)}")
+        raise Refused.on("kind", f"kind must be one of {', '.join(Organisation.Kind.values)}")
     return selectors.organisations(q[:100], kind)
 
 
@@ -190,7 +191,7 @@ class ProviderOut(Schema):
 
 
 @router.get("/c/{council_slug}/providers", response=list[ProviderOut], summary="A council's providers")
-@paginate
+@paginate(LimitOffset)
 def list_providers(request: HttpRequest, council_slug: str) -> object:
     actor = actor_for(request, council_slug, "council.providers.view")
     return selectors.council_providers(actor, actor.council)  # type: ignore[arg-type]
@@ -220,8 +221,8 @@ class PersonWithAccessOut(Schema):
 )
 def people_with_access(request: HttpRequest, council_slug: str, purpose: str) -> list[dict[str, object]]:
     if len(purpose.strip()) < 5:
-        raise HttpError(
-            400, "Say why you need this list (purpose, at least 5 characters): the read is audited"
+        raise Refused.on(
+            "purpose", "Say why you need this list, in at least 5 characters: the read is audited"
         )
     actor = actor_for(request, council_slug, "council.people_with_access.view")
     return [
