@@ -51,8 +51,9 @@ lint: setup
 test-sqlite: setup
 	$(RUN) pytest
 
+# The browser and fuzz tests serve the demo from their own SQLite file, so the SQLite run covers them.
 test-postgres: setup system-deps
-	scripts/with-postgres $(RUN) pytest -m "not browser"
+	scripts/with-postgres $(RUN) pytest -m "not browser and not fuzz"
 
 test: system-deps lint test-sqlite test-postgres
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -67,11 +68,6 @@ ERROR_WORDS = {
 }
 
 
-def _any_string(schema: dict[str, Any]) -> bool:
-    """A path parameter that takes any text (a slug) cannot be refused; one with a type or format can."""
-    return schema.get("type") == "string" and not set(schema) - {"type", "title", "description"}
-
-
 class CivichubAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Document, on every operation, each error status it can answer, all in the one error shape.
@@ -85,11 +81,9 @@ class CivichubAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                parameters = operation.get("parameters", [])
                 statuses = set()
-                if "requestBody" in operation or any(
-                    p["in"] == "query" or not _any_string(p.get("schema", {})) for p in parameters
-                ):
+                # Even a plain string in the path can be refused (a postcode that is not one).
+                if "requestBody" in operation or operation.get("parameters"):
                     statuses.add(400)
                 if "{" in path:
                     statuses.add(404)
@@ -98,7 +92,8 @@ class CivichubAPI(NinjaAPI):
                     if method in ("post", "put", "patch", "delete"):
                         statuses.add(409)
                 responses = operation.setdefault("responses", {})
-                for status in sorted(statuses):
+                # An operation's own error responses have int keys; ours must not add a second "400".
+                for status in sorted(statuses - {int(code) for code in responses if str(code).isdigit()}):
                     responses.setdefault(
                         str(status),
                         {
@@ -142,6 +137,12 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), [])
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A form body that cannot be parsed (no boundary, cut short) is the caller's fault, as in Django."""
+    return _error(request, 400, f"The form data could not be read: {exc}", [])
 
 
 @api.exception_handler(ValidationError)
