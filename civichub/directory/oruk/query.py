@@ -76,9 +76,13 @@ def _time(params: QueryDict, name: str) -> time | None:
     if not value:
         return None
     try:
-        return time.fromisoformat(value)
+        parsed = time.fromisoformat(value)
     except ValueError:
         raise Refused.on(name, f"must be a time like 09:30, not '{value[:50]}'") from None
+    if parsed.tzinfo is not None:
+        # Opening times are local (wall-clock) times in the UK; a zone would make them ambiguous.
+        raise Refused.on(name, f"must be a local time like 09:30, without a time zone, not '{value[:50]}'")
+    return parsed
 
 
 def parse_query(params: QueryDict) -> ServiceQuery:

@@ -176,7 +176,8 @@ def service_full(service: Service) -> dict[str, Any]:
         ],
         "attributes": [
             {
-                "id": f"{sid}-{t.id}",
+                # The standard asks for a uuid: one made from the service and term is stable across renders.
+                "id": str(uuid.uuid5(service.id, f"attribute:{t.id}")),
                 "link_id": sid,
                 "link_type": "service",
                 "taxonomy_term_id": str(t.id),
