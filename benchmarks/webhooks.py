@@ -25,6 +25,7 @@ import json
 import os
 import queue
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -133,15 +134,27 @@ def _wait_for(receiver: Any, distinct: int, process: subprocess.Popen[bytes], de
 
 def _timed_until_all(
     receiver: Any, command: list[str], env: dict[str, str], events: int, deadline: float
-) -> float:
-    """Start `command` and time it until the receiver has all `events`; then stop it."""
-    started = time.monotonic()
+) -> tuple[float, float, float]:
+    """Start `command`, wait until the receiver has all `events`, then stop it.
+
+    Returns the seconds until the first new arrival (the process starting up), until the last, and the
+    CPU seconds the process used (on a shared machine, the figure that load does not change much).
+    """
+    cpu_before = _children_cpu()
+    started, before = time.monotonic(), len(receiver.ids)
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(receiver, min(events, before + 1), process, deadline)
+    first = time.monotonic() - started
     _wait_for(receiver, events, process, deadline)
     elapsed = time.monotonic() - started
     process.terminate()
     process.wait(timeout=120)
-    return elapsed
+    return first, elapsed, _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(
@@ -174,8 +187,11 @@ def run(
         receiver.secrets = [secret]
         if baseline:
             bare = [sys.executable, str(Path(__file__).resolve()), "--bare-sender", receiver.url]
-            seconds = _timed_until_all(receiver, bare, env, events, time.monotonic() + timeout_s)
+            first, seconds, cpu = _timed_until_all(receiver, bare, env, events, time.monotonic() + timeout_s)
             result["bare_received"] = len(receiver.ids)
+            result["bare_first_arrival_s"] = round(first, 2)
+            result["bare_cpu_s"] = round(cpu, 2)
+            result["bare_seconds"] = round(seconds, 2)
             result["bare_events_per_second"] = round(len(receiver.ids) / seconds)
             with receiver.lock:  # the dispatcher sends the same webhook-ids: count it afresh
                 receiver.ids.clear()
@@ -186,7 +202,10 @@ def run(
             result["kills"] = _kill_while_delivering(receiver, dispatch, env, events, kills, deadline)
             result["kills_planned"] = kills
         if len(receiver.ids) < events and time.monotonic() < deadline:
-            _timed_until_all(receiver, dispatch, env, events, deadline)
+            first, _, cpu = _timed_until_all(receiver, dispatch, env, events, deadline)
+            if not kills:
+                result["first_arrival_s"] = round(first, 2)
+                result["cpu_s"] = round(cpu, 2)
         elapsed = time.monotonic() - started
         received = dict(receiver.ids)
         bad_signatures = receiver.bad_signatures

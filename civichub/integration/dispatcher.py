@@ -19,7 +19,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -60,10 +60,13 @@ LEASE = timedelta(seconds=getattr(settings, "CIVICHUB_WEBHOOK_LEASE_SECONDS", 60
 # An attempt starts only while this much of its lease is left, so it ends (and is recorded) in time.
 LEASE_NEEDED_TO_START = timedelta(seconds=CONNECT_AND_READ_TIMEOUT_S + 2)
 FAN_OUT_EVERY_S = 0.25
+# Events fanned out a turn: a backlog is worked off over several turns, with claims and records between,
+# rather than in one long turn that leaves the HTTP threads with nothing to send.
+FAN_OUT_BATCH = 250
 # The dispatcher holds (leases) a few deliveries per endpoint beyond those in flight, so a thread that
 # finishes takes the next one at once, without a query; and it claims only once this many have finished,
 # so one claim (a transaction of three queries) serves many deliveries.
-HELD_PER_ENDPOINT = 4 * PER_ENDPOINT_IN_FLIGHT
+HELD_PER_ENDPOINT = 8 * PER_ENDPOINT_IN_FLIGHT
 CLAIM_AFTER = 2 * PER_ENDPOINT_IN_FLIGHT
 # Finished attempts are recorded together, once this many are waiting or the oldest has waited this long.
 RECORD_BATCH = 64
@@ -101,7 +104,7 @@ def _body(
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def fan_out(limit: int = 1000) -> int:
+def fan_out(limit: int = FAN_OUT_BATCH) -> int:
     """Create the deliveries of events not yet fanned out; returns how many events were handled."""
     with transaction.atomic(savepoint=False):
         # Only the columns fan-out needs: loading whole events (their data) costs more than the rest.
@@ -279,117 +282,169 @@ def run(
 
 
 class Dispatcher:
-    """The database thread's state: what it holds (leased), what is in flight, what awaits recording."""
+    """The dispatcher's state: what it holds (leased), what is being sent, what awaits recording.
+
+    The database thread fans out, claims and records; the HTTP threads send, and when one finishes it
+    takes the next ready job itself, so sending goes on while the database thread is in a transaction.
+    Everything they share is guarded by `lock`.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pools = ConnectionPools()
-        self.in_flight: dict[Future[Outcome], Job] = {}
-        self.sending: Counter[Any] = Counter()  # in flight, per endpoint
-        self.held: Counter[Any] = Counter()  # leased by this dispatcher (in flight or ready), per endpoint
-        self.ready: dict[Any, deque[Job]] = {}
+        self.lock = threading.Lock()
+        self.woken = threading.Condition(self.lock)  # the HTTP threads wake the database thread with it
+        self.ready: dict[Any, deque[Job]] = {}  # claimed, not yet sent; endpoints take turns in this order
+        self.sending: Counter[Any] = Counter()  # per endpoint
+        self.held: Counter[Any] = Counter()  # claimed and not yet finished, per endpoint
         self.finished: list[Outcome] = []
         self.released: list[Job] = []
-        self.first_finished_at = 0.0
+        self.threads_busy = 0
         self.finished_since_claim = 0
-        self.more_due = True
+        self.first_finished_at = 0.0
+        self.stopping = False
+        self.more_due = True  # the database thread's own
 
     def run(self, stop: threading.Event, *, idle_sleep: float, until_idle: bool) -> None:
-        last_fan_out = last_claim = 0.0
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="webhook") as threads:
-                while not stop.is_set():
-                    now = time.monotonic()
-                    # Fan out and look for due deliveries a few times a second, not on every turn: each
-                    # is a query even when there is nothing.
-                    fan = now - last_fan_out > FAN_OUT_EVERY_S or not self.held
-                    take = (
-                        not self.held
-                        or now - last_claim > FAN_OUT_EVERY_S
-                        or (self.more_due and self.finished_since_claim >= CLAIM_AFTER)
-                    )
-                    keep = bool(self.finished) and (
-                        len(self.finished) >= RECORD_BATCH
-                        or now - self.first_finished_at >= RECORD_EVERY_S
-                        or not self.in_flight
-                    )
-                    fanned = 0
-                    if fan or take or keep:
-                        # One transaction a turn, however much it does: each costs the thread a wait
-                        # for the database and then for the interpreter lock the HTTP threads share.
-                        with transaction.atomic():
-                            if fan:
-                                fanned = fan_out()
-                                last_fan_out = now
-                            self.record()  # first: the claim can then use the capacity it frees
-                            if take:
-                                self.take(claim(self.workers * 3 - sum(self.held.values()), self.held))
-                                last_claim = now
-                    self.start(threads)
-                    if not self.held:
-                        self.record()
-                        if until_idle and not fanned:
-                            return
-                        stop.wait(idle_sleep)
-                        continue
-                    done, _ = wait(list(self.in_flight), timeout=RECORD_EVERY_S, return_when=FIRST_COMPLETED)
-                    self.finish(done)
-                    self.start(threads)  # refill the freed threads at once, without the database
-                # Stopping cleanly: record what finished and let go of what was not started; leases
-                # of attempts still in flight simply expire.
-                self.finish([f for f in self.in_flight if f.done()])
+                try:
+                    self.loop(threads, stop, idle_sleep=idle_sleep, until_idle=until_idle)
+                finally:
+                    with self.lock:
+                        self.stopping = True  # the HTTP threads finish what they send and take no more
+            # Stopping cleanly: record every attempt made and give back what was not started.
+            with self.lock:
                 for jobs in self.ready.values():
                     self.released.extend(jobs)
-                self.record()
+                self.ready.clear()
+            self.record()
         finally:
             self.pools.close()
 
+    def loop(
+        self, threads: ThreadPoolExecutor, stop: threading.Event, *, idle_sleep: float, until_idle: bool
+    ) -> None:
+        last_fan_out = last_claim = 0.0
+        backlog = False
+        while not stop.is_set():
+            now = time.monotonic()
+            with self.lock:
+                holding, busy = bool(self.held), self.threads_busy
+                finished, since_claim, oldest = (
+                    len(self.finished),
+                    self.finished_since_claim,
+                    self.first_finished_at,
+                )
+            # Fan out and look for due deliveries a few times a second, not on every turn: each is a query
+            # even when there is nothing.
+            fan = backlog or now - last_fan_out > FAN_OUT_EVERY_S or not holding
+            take = (
+                not holding
+                or now - last_claim > FAN_OUT_EVERY_S
+                or (self.more_due and since_claim >= CLAIM_AFTER)
+            )
+            keep = finished > 0 and (finished >= RECORD_BATCH or now - oldest >= RECORD_EVERY_S or not busy)
+            fanned = 0
+            if fan or take or keep:
+                # One transaction a turn, however much it does: each costs this thread a wait for the
+                # database and then for the interpreter lock that the HTTP threads share.
+                with transaction.atomic():
+                    if fan:
+                        fanned = fan_out()
+                        backlog = fanned == FAN_OUT_BATCH
+                        last_fan_out = now
+                    self.record()  # first: the claim can then use the capacity it frees
+                    if take:
+                        with self.lock:
+                            held = Counter(self.held)
+                        self.take(claim(self.workers * 4 - sum(held.values()), held))
+                        last_claim = now
+            self.start(threads)
+            with self.lock:
+                idle = not (self.held or self.finished or self.released)
+            if idle:
+                if until_idle and not fanned:
+                    return
+                stop.wait(idle_sleep)
+                continue
+            with self.woken:
+                self.woken.wait_for(self.worth_a_turn, timeout=RECORD_EVERY_S)
+
+    def worth_a_turn(self) -> bool:
+        """Whether the database thread has work now (called with the lock held)."""
+        return (
+            len(self.finished) >= RECORD_BATCH
+            or (self.more_due and self.finished_since_claim >= CLAIM_AFTER)
+            or (self.threads_busy == 0 and bool(self.finished))
+        )
+
     def take(self, claimed: tuple[list[Job], bool]) -> None:
         jobs, self.more_due = claimed
-        self.finished_since_claim = 0
-        for job in jobs:
-            self.ready.setdefault(job.endpoint_id, deque()).append(job)
-            self.held[job.endpoint_id] += 1
+        with self.lock:
+            self.finished_since_claim = 0
+            for job in jobs:
+                self.ready.setdefault(job.endpoint_id, deque()).append(job)
+                self.held[job.endpoint_id] += 1
 
     def start(self, threads: ThreadPoolExecutor) -> None:
-        """Hand ready jobs to free threads, a turn per endpoint at a time, within each endpoint's limit."""
+        """Put idle HTTP threads to work on ready jobs."""
+        with self.lock:
+            while self.threads_busy < self.workers and (job := self.next_job()):
+                self.threads_busy += 1
+                threads.submit(self.work, job)
+
+    def work(self, job: Job) -> None:
+        """An HTTP thread: send, hand the outcome back, and go on with the next ready job if there is one."""
+        next_job: Job | None = job
+        while next_job is not None:
+            job = next_job
+            outcome = send(job, self.pools)
+            with self.lock:
+                self.sending[job.endpoint_id] -= 1
+                self.let_go(job)
+                if not self.finished:
+                    self.first_finished_at = time.monotonic()
+                self.finished.append(outcome)
+                self.finished_since_claim += 1
+                next_job = self.next_job()
+                if next_job is None:
+                    self.threads_busy -= 1
+                if self.worth_a_turn():
+                    self.woken.notify()
+
+    def next_job(self) -> Job | None:
+        """The next job to send, an endpoint at a time, within each endpoint's limit (lock held)."""
+        if self.stopping:
+            return None
         latest_start = timezone.now() + LEASE_NEEDED_TO_START
-        while len(self.in_flight) < self.workers:
-            started = False
-            for endpoint_id, jobs in list(self.ready.items()):
-                if not jobs:
-                    del self.ready[endpoint_id]
-                    continue
-                if self.sending[endpoint_id] >= PER_ENDPOINT_IN_FLIGHT or len(self.in_flight) >= self.workers:
-                    continue
+        for endpoint_id in list(self.ready):
+            if self.sending[endpoint_id] >= PER_ENDPOINT_IN_FLIGHT:
+                continue
+            jobs = self.ready.pop(endpoint_id)
+            job = None
+            while jobs and job is None:
                 job = jobs.popleft()
                 if job.lease_until < latest_start:
                     # Waited too long to finish within its lease: give it back rather than risk two
                     # dispatchers sending it at once.
                     self.released.append(job)
                     self.let_go(job)
-                    continue
-                self.in_flight[threads.submit(send, job, self.pools)] = job
+                    job = None
+            if jobs:
+                self.ready[endpoint_id] = jobs  # back in line, behind the other endpoints
+            if job is not None:
                 self.sending[endpoint_id] += 1
-                started = True
-            if not started:
-                return
-
-    def finish(self, done: Any) -> None:
-        for future in done:
-            job = self.in_flight.pop(future)
-            self.sending[job.endpoint_id] -= 1
-            self.let_go(job)
-            if not self.finished:
-                self.first_finished_at = time.monotonic()
-            self.finished.append(future.result())
-            self.finished_since_claim += 1
+                return job
+        return None
 
     def let_go(self, job: Job) -> None:
         self.held[job.endpoint_id] -= 1
         if not self.held[job.endpoint_id]:
-            del self.held[job.endpoint_id]  # so that `not self.held` means nothing is held
+            del self.held[job.endpoint_id]  # so that an empty `held` means nothing is held
 
     def record(self) -> None:
-        record(self.finished, self.released)
-        self.finished, self.released = [], []
+        with self.lock:
+            finished, released = self.finished, self.released
+            self.finished, self.released = [], []
+        record(finished, released)

@@ -95,7 +95,7 @@ class ConnectionPools:
 
 def _new_pool(scheme: str, host: str, port: int, address: str) -> HTTPConnectionPool:
     # retries=False: a failed attempt is recorded and retried on the schedule, never silently here.
-    # block=False never makes a thread wait: claim() already keeps an endpoint to PER_ENDPOINT_IN_FLIGHT.
+    # block=False never makes a thread wait: the dispatcher keeps an endpoint to PER_ENDPOINT_IN_FLIGHT.
     if scheme == "https":
         # TLS is checked against the endpoint's host name (SNI and certificate), not the address.
         return HTTPSConnectionPool(
