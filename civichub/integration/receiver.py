@@ -20,6 +20,7 @@ class Receiver:
         self.ids: Counter[str] = Counter()
         self.bodies: list[dict[str, Any]] = []
         self.bad_signatures = 0
+        self.connections = 0  # how many TCP connections senders opened (keep-alive keeps it low)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         receiver = self
@@ -30,6 +31,11 @@ class Receiver:
             # The answer goes out as two writes (head, then body); with Nagle's algorithm on, a kept-alive
             # connection would hold the second back until the sender's delayed ACK (~40 ms).
             disable_nagle_algorithm = True
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver.lock:
+                    receiver.connections += 1
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
