@@ -58,15 +58,19 @@ RETRY_SCHEDULE = [
 # dispatcher that died lets it go.
 LEASE = timedelta(seconds=getattr(settings, "CIVICHUB_WEBHOOK_LEASE_SECONDS", 60))
 # An attempt starts only while this much of its lease is left, so it ends (and is recorded) in time.
-LEASE_NEEDED_TO_START = timedelta(seconds=CONNECT_AND_READ_TIMEOUT_S + 2)
+# (Never all of a lease configured shorter than that, or nothing would ever start.)
+LEASE_NEEDED_TO_START = min(timedelta(seconds=CONNECT_AND_READ_TIMEOUT_S + 2), LEASE * 0.8)
 FAN_OUT_EVERY_S = 0.25
 # Events fanned out a turn: a backlog is worked off over several turns, with claims and records between,
 # rather than in one long turn that leaves the HTTP threads with nothing to send.
 FAN_OUT_BATCH = 250
-# The dispatcher holds (leases) a few deliveries per endpoint beyond those in flight, so a thread that
-# finishes takes the next one at once, without a query; and it claims only once this many have finished,
-# so one claim (a transaction of three queries) serves many deliveries.
-HELD_PER_ENDPOINT = 8 * PER_ENDPOINT_IN_FLIGHT
+# The dispatcher holds (leases) deliveries beyond those in flight, so a thread that finishes takes the
+# next one at once, without a query, and goes on sending while the database thread's turn lasts (a
+# fan-out turn on a busy PostgreSQL took 0.3 s); it claims only once CLAIM_AFTER have finished, so one
+# claim (a transaction of three queries) serves many deliveries. Held deliveries whose lease would run
+# out before they could finish are given back unsent (LEASE_NEEDED_TO_START).
+HELD_PER_ENDPOINT = 16 * PER_ENDPOINT_IN_FLIGHT
+HELD_IN_ALL = 2 * HELD_PER_ENDPOINT
 CLAIM_AFTER = 2 * PER_ENDPOINT_IN_FLIGHT
 # Finished attempts are recorded together, once this many are waiting or the oldest has waited this long.
 RECORD_BATCH = 64
@@ -336,8 +340,8 @@ class Dispatcher:
                     self.finished_since_claim,
                     self.first_finished_at,
                 )
-            # Fan out and look for due deliveries a few times a second, not on every turn: each is a query
-            # even when there is nothing.
+            # Fan out (unless working off a backlog) and look for due deliveries a few times a second,
+            # not on every turn: each is a query even when there is nothing.
             fan = backlog or now - last_fan_out > FAN_OUT_EVERY_S or not holding
             take = (
                 not holding
@@ -358,7 +362,7 @@ class Dispatcher:
                     if take:
                         with self.lock:
                             held = Counter(self.held)
-                        self.take(claim(self.workers * 4 - sum(held.values()), held))
+                        self.take(claim(HELD_IN_ALL - sum(held.values()), held))
                         last_claim = now
             self.start(threads)
             with self.lock:

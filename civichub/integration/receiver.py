@@ -4,6 +4,7 @@ webhook-id, the way a careful consumer would. It can be told to answer slowly, f
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections import Counter
@@ -98,6 +99,13 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 drops connections from a sender that opens many at once (each drop costs
     # the sender a one-second SYN retry), which would measure the backlog rather than the sender.
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that goes away (a killed dispatcher) resets its kept-alive connections while they
+        # wait for the next request: that is how such connections end, not an error worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _valid(secret: str, headers: dict[str, str], body: bytes) -> bool:
