@@ -63,19 +63,7 @@ GUNICORN_LIMITS = {414, 431}
 
 # Operations known to fail for a cause outside this change, each with that cause. Remove an entry when
 # its fix lands: the test fails while an entry is here and its operation passes, so none goes stale.
-KNOWN_FAILURES: dict[str, str] = {
-    # civichub.directory.selectors.parse_query reads ?end_time=00:00:00Z (or start_time) as a time with a
-    # time zone, which SQLite cannot compare (500). Fix: refuse an offset, or drop it, in `_time`.
-    "GET /services": "directory: time with a zone in end_time/start_time (500)",
-    "GET /service_at_locations": "directory: time with a zone in end_time/start_time (500)",
-    # civichub.directory.oruk gives each of a service's attributes the id f"{service}-{term}", which is not
-    # the uuid the standard asks for. Fix: uuid5(service.id, term id), as its funding ids are made.
-    "GET /services/{id}": "directory: attribute ids are not uuids",
-    # The standard documents compiled/service.json as the answer here (its description and operationId
-    # say service_at_location); civichub.directory answers a service_at_location, which lacks `name`.
-    # Decide in the directory whether to follow the standard's schema or record the deviation.
-    "GET /service_at_locations/{id}": "directory: answers a service_at_location, the standard a service",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def seed() -> None:
@@ -392,6 +380,13 @@ def oruk_schema() -> Any:
     for parameter in spec["components"]["parameters"].values():
         if parameter["schema"].get("type") == "time":
             parameter["schema"] = {"type": "string", "format": "time"}
+    # The standard's /service_at_locations/{id} documents compiled/service.json, though its description
+    # and operationId (getServiceAtLocationWithNestedDataById) say a service at a location. We answer a
+    # service at a location (README: "Known deviations"), so check the answer against that schema.
+    answer = spec["paths"]["/service_at_locations/{id}"]["get"]["responses"]["200"]["content"]
+    answer["application/json"]["schema"]["$ref"] = (
+        ORUK_SCHEMA_DIR / "compiled" / "service_at_location.json"
+    ).as_uri()
     return schemathesis.openapi.from_dict(spec)
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("c/<slug:council_slug>/changes/<uuid:change_id>/", views.change_request, name="change"),
     path("find/services/<uuid:service_id>/", views.service_page, name="service"),
     path("openreferral/", oruk.root, name="oruk-root"),
+    path("openreferral/openapi.json", oruk.openapi, name="oruk-openapi"),
     path("openreferral/services", oruk.services, name="oruk-services"),
     path("openreferral/services/<str:service_id>", oruk.service, name="oruk-service"),
     path("openreferral/taxonomies", oruk.taxonomies, name="oruk-taxonomies"),

@@ -17,12 +17,10 @@ import logging
 import random
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections import Counter, deque
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,11 +29,19 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from civichub.core.models import DomainEvent
-from civichub.integration import signing, targets
 from civichub.integration.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
+from civichub.integration.sender import (
+    CONNECT_AND_READ_TIMEOUT_S,
+    PER_ENDPOINT_IN_FLIGHT,
+    ConnectionPools,
+    Job,
+    Outcome,
+    send,
+)
 from civichub.integration.services import signing_secrets
 
 log = logging.getLogger(__name__)
+__all__ = ["PER_ENDPOINT_IN_FLIGHT", "RETRY_SCHEDULE", "Job", "Outcome", "next_wait", "run", "send"]
 
 # Standard-Webhooks-style schedule, stretched to about three days: the wait after attempt n.
 RETRY_SCHEDULE = [
@@ -52,10 +58,24 @@ RETRY_SCHEDULE = [
 # How long a claimed delivery is held: longer than any attempt can take (the HTTP timeout), so only a
 # dispatcher that died lets it go.
 LEASE = timedelta(seconds=getattr(settings, "CIVICHUB_WEBHOOK_LEASE_SECONDS", 60))
-CONNECT_AND_READ_TIMEOUT_S = 10
-PER_ENDPOINT_IN_FLIGHT = 16
-RESPONSE_KEPT_CHARS = 2000
+# An attempt starts only while this much of its lease is left, so it ends (and is recorded) in time.
+# (Never all of a lease configured shorter than that, or nothing would ever start.)
+LEASE_NEEDED_TO_START = min(timedelta(seconds=CONNECT_AND_READ_TIMEOUT_S + 2), LEASE * 0.8)
 FAN_OUT_EVERY_S = 0.25
+# Events fanned out a turn: a backlog is worked off over several turns, with claims and records between,
+# rather than in one long turn that leaves the HTTP threads with nothing to send.
+FAN_OUT_BATCH = 250
+# The dispatcher holds (leases) deliveries beyond those in flight, so a thread that finishes takes the
+# next one at once, without a query, and goes on sending while the database thread's turn lasts (a
+# fan-out turn on a busy PostgreSQL took 0.3 s); it claims only once CLAIM_AFTER have finished, so one
+# claim (a transaction of three queries) serves many deliveries. Held deliveries whose lease would run
+# out before they could finish are given back unsent (LEASE_NEEDED_TO_START).
+HELD_PER_ENDPOINT = 16 * PER_ENDPOINT_IN_FLIGHT
+HELD_IN_ALL = 2 * HELD_PER_ENDPOINT
+CLAIM_AFTER = 2 * PER_ENDPOINT_IN_FLIGHT
+# Finished attempts are recorded together, once this many are waiting or the oldest has waited this long.
+RECORD_BATCH = 64
+RECORD_EVERY_S = 0.05
 
 
 _jitter = random.Random()
@@ -71,104 +91,62 @@ def next_wait(attempts: int) -> timedelta | None:
     return RETRY_SCHEDULE[attempts - 1] * _jitter.uniform(0.8, 1.2)
 
 
-@dataclass
-class Job:
-    delivery_id: Any
-    council_id: Any
-    endpoint_id: Any
-    url: str
-    msg_id: str
-    body: bytes
-    secrets: list[str]
-    attempts: int
-
-
-@dataclass
-class Outcome:
-    job: Job
-    attempted_at: datetime
-    headers: dict[str, str]
-    status: int | None
-    response: str
-    latency_ms: int
-    error: str
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect could point anywhere, including our own network: treat it as the answer.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def send(job: Job) -> Outcome:
-    """POST one signed delivery. Never raises: network trouble is an outcome like any other."""
-    attempted_at = timezone.now()
-    headers = {
-        "content-type": "application/json",
-        "user-agent": "civichub-webhooks/1",
-        **signing.headers(job.secrets, job.msg_id, int(time.time()), job.body),
-    }
-    started = time.perf_counter()
-    status, text, error = None, "", ""
-    try:
-        targets.check(job.url)
-        request = urllib.request.Request(job.url, data=job.body, headers=headers, method="POST")  # noqa: S310
-        with _opener.open(request, timeout=CONNECT_AND_READ_TIMEOUT_S) as response:
-            status = response.status
-            text = response.read(RESPONSE_KEPT_CHARS).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-        text = exc.read(RESPONSE_KEPT_CHARS).decode("utf-8", "replace") if exc.fp else ""
-    except targets.TargetRefused as exc:
-        error = f"Refused: {exc}"
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:300]
-    latency = int((time.perf_counter() - started) * 1000)
-    return Outcome(job, attempted_at, headers, status, text, latency, error)
-
-
 def body_of(event: DomainEvent) -> bytes:
+    return _body(
+        event.type, event.version, event.occurred_at, event.data, event.subject_type, event.subject_id
+    )
+
+
+def _body(
+    type_: str, version: int, occurred_at: Any, data: dict[str, Any], subject_type: str, subject_id: str
+) -> bytes:
     payload = {
-        "type": event.type,
-        "version": event.version,
-        "timestamp": event.occurred_at.isoformat(),
-        "data": {**event.data, "subject": {"type": event.subject_type, "id": event.subject_id}},
+        "type": type_,
+        "version": version,
+        "timestamp": occurred_at.isoformat(),
+        "data": {**data, "subject": {"type": subject_type, "id": subject_id}},
     }
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def fan_out(limit: int = 1000) -> int:
+def fan_out(limit: int = FAN_OUT_BATCH) -> int:
     """Create the deliveries of events not yet fanned out; returns how many events were handled."""
-    with transaction.atomic():
-        events = list(DomainEvent.unscoped.filter(fanned_out=False).order_by("seq")[:limit])
+    with transaction.atomic(savepoint=False):
+        # Only the columns fan-out needs: loading whole events (their data) costs more than the rest.
+        events = list(
+            DomainEvent.unscoped.filter(fanned_out=False)
+            .order_by("seq")
+            .values_list("seq", "council_id", "type")[:limit]
+        )
         if not events:
             return 0
-        councils = {e.council_id for e in events if e.council_id}
+        councils = {council for _, council, _ in events if council}
         endpoints: dict[Any, list[WebhookEndpoint]] = {}
         for endpoint in WebhookEndpoint.unscoped.filter(council_id__in=councils, is_active=True):
             endpoints.setdefault(endpoint.council_id, []).append(endpoint)
         now = timezone.now()
         deliveries = [
-            WebhookDelivery(council_id=ep.council_id, endpoint=ep, event=e, next_attempt_at=now)
-            for e in events
-            for ep in endpoints.get(e.council_id, [])
-            if ep.wants(e.type)
+            WebhookDelivery(council_id=ep.council_id, endpoint_id=ep.pk, event_id=seq, next_attempt_at=now)
+            for seq, council, type_ in events
+            for ep in endpoints.get(council, [])
+            if ep.wants(type_)
         ]
         WebhookDelivery.unscoped.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
-        DomainEvent.unscoped.filter(seq__in=[e.seq for e in events]).update(fanned_out=True)
+        DomainEvent.unscoped.filter(seq__in=[seq for seq, _, _ in events]).update(fanned_out=True)
     return len(events)
 
 
-def claim(limit: int, busy: Counter[Any]) -> list[Job]:
-    """Lease up to `limit` due deliveries, at most PER_ENDPOINT_IN_FLIGHT per endpoint in flight."""
+def claim(limit: int, held: Counter[Any]) -> tuple[list[Job], bool]:
+    """Lease up to `limit` due deliveries, keeping each endpoint to HELD_PER_ENDPOINT held at once.
+
+    Returns the jobs and whether more may be due now (the claim stopped at a limit, not for want of any).
+    """
     if limit <= 0:
-        return []
+        return [], True
     now = timezone.now()
-    full = [endpoint for endpoint, n in busy.items() if n >= PER_ENDPOINT_IN_FLIGHT]
-    with transaction.atomic():
+    lease_until = now + LEASE
+    full = [endpoint for endpoint, n in held.items() if n >= HELD_PER_ENDPOINT]
+    with transaction.atomic(savepoint=False):
         due = (
             WebhookDelivery.unscoped.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
@@ -178,40 +156,70 @@ def claim(limit: int, busy: Counter[Any]) -> list[Job]:
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         # Choose by id and endpoint first, so deliveries held back by an endpoint's limit cost nothing.
-        chosen, taken = [], Counter(busy)
-        for delivery_id, endpoint_id in due.values_list("pk", "endpoint_id")[: limit * 4]:
-            if taken[endpoint_id] < PER_ENDPOINT_IN_FLIGHT:
-                taken[endpoint_id] += 1
-                chosen.append(delivery_id)
-                if len(chosen) >= limit:
-                    break
+        chosen, taken, more = [], Counter(held), False
+        for delivery_id, endpoint_id in due.values_list("pk", "endpoint_id")[: limit * 2]:
+            if taken[endpoint_id] >= HELD_PER_ENDPOINT:
+                more = True
+                continue
+            taken[endpoint_id] += 1
+            chosen.append(delivery_id)
+            if len(chosen) >= limit:
+                more = True
+                break
         if not chosen:
-            return []
-        WebhookDelivery.unscoped.filter(pk__in=chosen).update(lease_until=now + LEASE)
-        deliveries = WebhookDelivery.unscoped.filter(pk__in=chosen).select_related("event", "endpoint")
+            return [], more
+        WebhookDelivery.unscoped.filter(pk__in=chosen).update(lease_until=lease_until)
+        # Values, not models: a claim loads many rows, and building model instances was most of its cost.
+        rows = WebhookDelivery.unscoped.filter(pk__in=chosen).values_list(
+            "pk",
+            "council_id",
+            "endpoint_id",
+            "attempts",
+            "event__id",
+            "event__type",
+            "event__version",
+            "event__occurred_at",
+            "event__data",
+            "event__subject_type",
+            "event__subject_id",
+        )
+        endpoint_ids = {endpoint_id for _, _, endpoint_id, *_ in rows}
+        # An endpoint switched off since fan-out is left out: its deliveries' leases lapse, unsent.
+        endpoints = {e.pk: e for e in WebhookEndpoint.unscoped.filter(pk__in=endpoint_ids, is_active=True)}
+        secrets = {pk: signing_secrets(endpoint) for pk, endpoint in endpoints.items()}
         jobs = [
             Job(
-                d.pk,
-                d.council_id,
-                d.endpoint_id,
-                d.endpoint.url,
-                d.event.webhook_id,
-                body_of(d.event),
-                signing_secrets(d.endpoint),
-                d.attempts,
+                pk,
+                council_id,
+                endpoint_id,
+                endpoints[endpoint_id].url,
+                DomainEvent(id=event_id).webhook_id,
+                _body(*event),
+                secrets[endpoint_id],
+                attempts,
+                lease_until,
             )
-            for d in deliveries
-            if d.endpoint.is_active
+            for pk, council_id, endpoint_id, attempts, event_id, *event in rows
+            if endpoint_id in endpoints
         ]
-    return jobs
+    return jobs, more
 
 
-def record(outcomes: list[Outcome]) -> None:
-    """Write the outcomes of finished attempts in one transaction; this is what ends their leases."""
-    if not outcomes:
+def record(outcomes: list[Outcome], released: Sequence[Job] = ()) -> None:
+    """Write the outcomes of finished attempts in one transaction; this is what ends their leases.
+
+    `released` are deliveries claimed but not attempted: their leases end so that they are due again.
+    """
+    if not outcomes and not released:
         return
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
+        by_lease: dict[Any, list[Any]] = {}
+        for job in released:
+            by_lease.setdefault(job.lease_until, []).append(job.delivery_id)
+        for lease_until, ids in by_lease.items():
+            # Only if the lease is still ours: once it ran out, another dispatcher may hold it.
+            WebhookDelivery.unscoped.filter(pk__in=ids, lease_until=lease_until).update(lease_until=None)
         DeliveryAttempt.unscoped.bulk_create(
             [
                 DeliveryAttempt(
@@ -275,33 +283,173 @@ def run(
     until_idle: bool = False,
 ) -> None:
     """Dispatch until `stop` is set (or, with until_idle, until nothing is left to do)."""
-    stop = stop or threading.Event()
-    in_flight: dict[Future[Outcome], Job] = {}
-    busy: Counter[Any] = Counter()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook") as pool:
-        last_fan_out = 0.0
+    Dispatcher(workers).run(stop or threading.Event(), idle_sleep=idle_sleep, until_idle=until_idle)
+
+
+class Dispatcher:
+    """The dispatcher's state: what it holds (leased), what is being sent, what awaits recording.
+
+    The database thread fans out, claims and records; the HTTP threads send, and when one finishes it
+    takes the next ready job itself, so sending goes on while the database thread is in a transaction.
+    Everything they share is guarded by `lock`.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pools = ConnectionPools()
+        self.lock = threading.Lock()
+        self.woken = threading.Condition(self.lock)  # the HTTP threads wake the database thread with it
+        self.ready: dict[Any, deque[Job]] = {}  # claimed, not yet sent; endpoints take turns in this order
+        self.sending: Counter[Any] = Counter()  # per endpoint
+        self.held: Counter[Any] = Counter()  # claimed and not yet finished, per endpoint
+        self.finished: list[Outcome] = []
+        self.released: list[Job] = []
+        self.threads_busy = 0
+        self.finished_since_claim = 0
+        self.first_finished_at = 0.0
+        self.stopping = False
+        self.more_due = True  # the database thread's own
+
+    def run(self, stop: threading.Event, *, idle_sleep: float, until_idle: bool) -> None:
+        try:
+            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="webhook") as threads:
+                try:
+                    self.loop(threads, stop, idle_sleep=idle_sleep, until_idle=until_idle)
+                finally:
+                    with self.lock:
+                        self.stopping = True  # the HTTP threads finish what they send and take no more
+            # Stopping cleanly: record every attempt made and give back what was not started.
+            with self.lock:
+                for jobs in self.ready.values():
+                    self.released.extend(jobs)
+                self.ready.clear()
+            self.record()
+        finally:
+            self.pools.close()
+
+    def loop(
+        self, threads: ThreadPoolExecutor, stop: threading.Event, *, idle_sleep: float, until_idle: bool
+    ) -> None:
+        last_fan_out = last_claim = 0.0
+        backlog = False
         while not stop.is_set():
-            # Fan out a few times a second, not on every turn: it is a query even when there is nothing.
+            now = time.monotonic()
+            with self.lock:
+                holding, busy = bool(self.held), self.threads_busy
+                finished, since_claim, oldest = (
+                    len(self.finished),
+                    self.finished_since_claim,
+                    self.first_finished_at,
+                )
+            # Fan out (unless working off a backlog) and look for due deliveries a few times a second,
+            # not on every turn: each is a query even when there is nothing.
+            fan = backlog or now - last_fan_out > FAN_OUT_EVERY_S or not holding
+            take = (
+                not holding
+                or now - last_claim > FAN_OUT_EVERY_S
+                or (self.more_due and since_claim >= CLAIM_AFTER)
+            )
+            keep = finished > 0 and (finished >= RECORD_BATCH or now - oldest >= RECORD_EVERY_S or not busy)
             fanned = 0
-            if time.monotonic() - last_fan_out > FAN_OUT_EVERY_S or not in_flight:
-                fanned = fan_out()
-                last_fan_out = time.monotonic()
-            free = workers - len(in_flight)
-            # Claim in batches: a claim costs a query whether it takes one delivery or many.
-            for job in claim(free if free >= max(1, workers // 4) or not in_flight else 0, busy):
-                in_flight[pool.submit(send, job)] = job
-                busy[job.endpoint_id] += 1
-            if not in_flight:
+            if fan or take or keep:
+                # One transaction a turn, however much it does: each costs this thread a wait for the
+                # database and then for the interpreter lock that the HTTP threads share.
+                with transaction.atomic():
+                    if fan:
+                        fanned = fan_out()
+                        backlog = fanned == FAN_OUT_BATCH
+                        last_fan_out = now
+                    self.record()  # first: the claim can then use the capacity it frees
+                    if take:
+                        with self.lock:
+                            held = Counter(self.held)
+                        self.take(claim(HELD_IN_ALL - sum(held.values()), held))
+                        last_claim = now
+            self.start(threads)
+            with self.lock:
+                idle = not (self.held or self.finished or self.released)
+            if idle:
                 if until_idle and not fanned:
                     return
                 stop.wait(idle_sleep)
                 continue
-            done, _ = wait(list(in_flight), timeout=0.05, return_when=FIRST_COMPLETED)
-            outcomes = []
-            for future in done:
-                job = in_flight.pop(future)
-                busy[job.endpoint_id] -= 1
-                outcomes.append(future.result())
-            record(outcomes)
-        # Stopping cleanly: record what finished; unfinished leases simply expire.
-        record([f.result() for f in in_flight if f.done()])
+            with self.woken:
+                self.woken.wait_for(self.worth_a_turn, timeout=RECORD_EVERY_S)
+
+    def worth_a_turn(self) -> bool:
+        """Whether the database thread has work now (called with the lock held)."""
+        return (
+            len(self.finished) >= RECORD_BATCH
+            or (self.more_due and self.finished_since_claim >= CLAIM_AFTER)
+            or (self.threads_busy == 0 and bool(self.finished))
+        )
+
+    def take(self, claimed: tuple[list[Job], bool]) -> None:
+        jobs, self.more_due = claimed
+        with self.lock:
+            self.finished_since_claim = 0
+            for job in jobs:
+                self.ready.setdefault(job.endpoint_id, deque()).append(job)
+                self.held[job.endpoint_id] += 1
+
+    def start(self, threads: ThreadPoolExecutor) -> None:
+        """Put idle HTTP threads to work on ready jobs."""
+        with self.lock:
+            while self.threads_busy < self.workers and (job := self.next_job()):
+                self.threads_busy += 1
+                threads.submit(self.work, job)
+
+    def work(self, job: Job) -> None:
+        """An HTTP thread: send, hand the outcome back, and go on with the next ready job if there is one."""
+        next_job: Job | None = job
+        while next_job is not None:
+            job = next_job
+            outcome = send(job, self.pools)
+            with self.lock:
+                self.sending[job.endpoint_id] -= 1
+                self.let_go(job)
+                if not self.finished:
+                    self.first_finished_at = time.monotonic()
+                self.finished.append(outcome)
+                self.finished_since_claim += 1
+                next_job = self.next_job()
+                if next_job is None:
+                    self.threads_busy -= 1
+                if self.worth_a_turn():
+                    self.woken.notify()
+
+    def next_job(self) -> Job | None:
+        """The next job to send, an endpoint at a time, within each endpoint's limit (lock held)."""
+        if self.stopping:
+            return None
+        latest_start = timezone.now() + LEASE_NEEDED_TO_START
+        for endpoint_id in list(self.ready):
+            if self.sending[endpoint_id] >= PER_ENDPOINT_IN_FLIGHT:
+                continue
+            jobs = self.ready.pop(endpoint_id)
+            job = None
+            while jobs and job is None:
+                job = jobs.popleft()
+                if job.lease_until < latest_start:
+                    # Waited too long to finish within its lease: give it back rather than risk two
+                    # dispatchers sending it at once.
+                    self.released.append(job)
+                    self.let_go(job)
+                    job = None
+            if jobs:
+                self.ready[endpoint_id] = jobs  # back in line, behind the other endpoints
+            if job is not None:
+                self.sending[endpoint_id] += 1
+                return job
+        return None
+
+    def let_go(self, job: Job) -> None:
+        self.held[job.endpoint_id] -= 1
+        if not self.held[job.endpoint_id]:
+            del self.held[job.endpoint_id]  # so that an empty `held` means nothing is held
+
+    def record(self) -> None:
+        with self.lock:
+            finished, released = self.finished, self.released
+            self.finished, self.released = [], []
+        record(finished, released)

@@ -17,7 +17,11 @@ class TargetRefused(ValueError):
 
 
 def check(url: str) -> list[str]:
-    """The addresses `url` resolves to, if every one may be reached; else TargetRefused saying why."""
+    """The addresses `url` resolves to, if every one may be reached; else TargetRefused saying why.
+
+    A sender should connect to one of these addresses, not resolve the name again: a second lookup
+    could answer differently (DNS rebinding).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http"):
         raise TargetRefused("The URL must start with https://")
@@ -30,7 +34,8 @@ def check(url: str) -> list[str]:
     except (socket.gaierror, UnicodeError):
         raise TargetRefused(f"The host name {parts.hostname} cannot be found") from None
     allow_loopback = getattr(settings, "CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK", False)
-    addresses = sorted({str(info[4][0]) for info in infos})
+    # In the resolver's order of preference (the order a connection should try them), without repeats.
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])
         if address.is_loopback and allow_loopback:

@@ -8,10 +8,13 @@ only reads: a GET never writes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -54,6 +57,19 @@ def root(request: HttpRequest) -> dict[str, Any]:
         "profile": oruk.PROFILE,
         "openapi_url": request.build_absolute_uri("/openreferral/openapi.json"),
     }
+
+
+def oruk_openapi_file() -> Path:
+    return Path(settings.SHARED_DIR) / "standards" / "oruk" / "openapi30.json"
+
+
+@oruk_endpoint
+def openapi(request: HttpRequest) -> dict[str, Any]:
+    """The UK profile's own OpenAPI, which this API implements, read in place from the shared standards
+    (never copied into the repository), with this server as its base."""
+    spec: dict[str, Any] = json.loads(oruk_openapi_file().read_text())
+    spec["servers"] = [{"url": request.build_absolute_uri("/openreferral")}]
+    return spec
 
 
 @oruk_endpoint

@@ -45,6 +45,9 @@ def ids(client, url: str, **params) -> set[str]:
 def test_the_root_says_which_version_and_profile(db, client) -> None:
     body = client.get("/openreferral/").json()
     assert body["version"] == "3.0" and body["openapi_url"].endswith("/openreferral/openapi.json")
+    spec = client.get("/openreferral/openapi.json").json()
+    assert spec["openapi"].startswith("3.0") and "/service_at_locations/{id}" in spec["paths"]
+    assert spec["servers"] == [{"url": "http://testserver/openreferral"}]
 
 
 def test_service_list_and_detail_validate_against_the_uk_profile(client, directory) -> None:

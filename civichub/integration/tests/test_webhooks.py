@@ -15,7 +15,7 @@ from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import DomainEvent, Organisation, Role
-from civichub.integration import dispatcher, services
+from civichub.integration import dispatcher, sender, services
 from civichub.integration.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 from civichub.integration.receiver import Receiver
 
@@ -139,6 +139,50 @@ def test_a_slow_or_broken_receiver_does_not_hold_up_the_others(commissioner, wig
     )
     assert broken_deliveries.exists()
     assert all(d.status == "pending" and d.last_error for d in broken_deliveries)
+
+
+def test_deliveries_reuse_connections_to_an_endpoint(commissioner, wigan) -> None:
+    with Receiver() as receiver:
+        endpoint_for(commissioner, wigan, receiver)
+        add_providers(wigan, 40)
+        dispatcher.run(until_idle=True)
+        assert len(receiver.ids) == 40
+        # Kept alive: never more connections than requests in flight to one endpoint at once.
+        assert receiver.connections <= dispatcher.PER_ENDPOINT_IN_FLIGHT
+
+
+def test_a_kept_alive_connection_does_not_get_round_the_address_check(wigan) -> None:
+    with Receiver() as receiver:
+        pools = sender.ConnectionPools()
+        job = sender.Job(1, wigan.pk, 1, receiver.url, "msg_1", b"{}", [], 0, timezone.now())
+        assert sender.send(job, pools).status == 200
+        with override_settings(CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK=False):
+            refused = sender.send(job, pools)
+        pools.close()
+    # The pool held an open connection to the receiver, but the check came first and nothing was sent.
+    assert refused.status is None and refused.error.startswith("Refused")
+    assert sum(receiver.ids.values()) == 1
+
+
+def test_a_host_name_is_sent_to_an_address_it_was_checked_at(wigan) -> None:
+    with Receiver() as receiver:
+        pools = sender.ConnectionPools()
+        url = receiver.url.replace("127.0.0.1", "localhost")
+        outcome = sender.send(sender.Job(1, wigan.pk, 1, url, "msg_1", b"{}", [], 0, timezone.now()), pools)
+        addresses = {key[-1] for key in pools.pools}
+        pools.close()
+    # localhost may resolve to ::1 first, where nothing listens: the next checked address is tried.
+    assert outcome.status == 200, outcome.error
+    assert "127.0.0.1" in addresses and addresses <= {"127.0.0.1", "::1"}
+
+
+def test_a_redirect_is_an_answer_not_an_instruction(commissioner, wigan) -> None:
+    with Receiver(status=301) as receiver:
+        endpoint = endpoint_for(commissioner, wigan, receiver)
+        add_providers(wigan, 1)
+        dispatcher.run(until_idle=True)
+    delivery = WebhookDelivery.objects.for_council(wigan).get(endpoint=endpoint)
+    assert (delivery.status, delivery.last_status_code, sum(receiver.ids.values())) == ("pending", 301, 1)
 
 
 def test_rotating_the_secret_keeps_the_old_one_signing_for_a_day(commissioner, wigan) -> None:
