@@ -102,6 +102,11 @@ def taxonomy_terms() -> QuerySet[TaxonomyTerm]:
 def service_wards(actor: Actor, council: Council) -> list[tuple[str, str]]:
     """(GSS code, name) of the wards a council's service can serve, for the service form and the API."""
     policy.require(actor, "directory.services.view", council)
+    return council_wards(council)
+
+
+def council_wards(council: Council) -> list[tuple[str, str]]:
+    """(GSS code, name) of a council's wards: public facts, shown wherever the directory names a ward."""
     return [(w.gss_code, w.name or w.gss_code) for w in places.wards_in(council.gss_code)]
 
 

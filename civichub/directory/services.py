@@ -33,6 +33,7 @@ from civichub.directory.models import (
 )
 from civichub.directory.oruk.selectors import render
 from civichub.directory.selectors import details_of
+from civichub.places import selectors as places
 
 DOCUMENT_BATCH = 200
 
@@ -101,12 +102,14 @@ def _add_parts(council: Council, service: Service, details: ServiceDetails) -> N
         ServiceAtLocation.objects.create(council=council, service=service, location=location)
     for option, amount in details.cost_options:
         CostOption.objects.create(council=council, service=service, option=option, amount=amount)
+    names = places.ward_names(details.ward_codes)
     for ward in details.ward_codes or [""]:
         ServiceArea.objects.create(
             council=council,
             service=service,
             ward_code=ward,
-            name=f"Ward {ward}" if ward else council.short_name,
+            # ORUK's service area name is what residents read: the ward's name, its code if it has none.
+            name=names.get(ward, f"Ward {ward}") if ward else council.short_name,
         )
     for name, title, email in details.contacts:
         Contact.objects.create(council=council, service=service, name=name, title=title, email=email)

@@ -187,6 +187,7 @@ def handle_report(request: HttpRequest, council: Council, reference: str) -> Htt
             "section": "council",
             "council": council,
             "report": found,
+            "ward_name": dict(selectors.council_wards(council)).get(found.ward_code, found.ward_code),
             "statuses": Report.Status.choices,
             "error": error,
         },
@@ -230,6 +231,7 @@ def responsibilities(request: HttpRequest, council: Council) -> HttpResponse:
             "entries": selectors.responsibilities(actor, council),
             "categories": selectors.report_categories(),
             "providers": council_providers(actor, council),
+            "wards": selectors.council_wards(council),
         },
         status=400 if error else 200,
     )

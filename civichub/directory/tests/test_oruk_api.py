@@ -63,6 +63,7 @@ def test_service_list_and_detail_validate_against_the_uk_profile(client, directo
     assert youth["organization"]["organization_identifiers"][0]["identifier"] == "01234567"
     assert youth["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "WN1 1AA"
     assert youth["schedules"][0]["byday"] == "MO,WE" and youth["service_areas"][0]["extent"] == "E05000861"
+    assert youth["service_areas"][0]["name"] == "Wigan Central"  # the ward by its name, as residents know it
     assert [f["source"] for f in youth["funding"]] == [
         "Wigan Metropolitan Borough Council: Youth services contract 2024"
     ]

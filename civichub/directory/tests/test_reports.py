@@ -173,6 +173,16 @@ def test_a_commissioner_names_who_deals_with_a_category(client, client_as, make_
         "/c/wigan/responsibilities/", {"category": str(category.pk), "ward": "E05001163"}
     )
     assert wrong_ward.status_code == 400 and "E05001163 is not one of Wigan" in wrong_ward.content.decode()
+    # Wards are chosen, and shown, by their names.
+    page = commissioner.get("/c/wigan/responsibilities/").content.decode()
+    assert '<option value="E05000861" >Wigan Central</option>' in page
+    ward_arrangement = commissioner.post(
+        "/c/wigan/responsibilities/",
+        {"category": str(category.pk), "organisation": str(lights.pk), "ward": "E05000861"},
+    )
+    assert ward_arrangement.status_code == 302
+    assert "Wigan Central" in commissioner.get("/c/wigan/responsibilities/").content.decode()
+    Responsibility.objects.for_council(wigan).filter(category=category, ward_code="E05000861").delete()
     entry = Responsibility.objects.for_council(wigan).get(category=category)
     assert commissioner.post("/c/wigan/responsibilities/", {"remove": str(entry.pk)}).status_code == 302
     assert not Responsibility.objects.for_council(wigan).filter(category=category).exists()
