@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.http import Http404
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -55,8 +57,11 @@ class Refused(Exception):
         }
 
 
-class NotFound(Refused):
-    """What was asked for does not exist, or not for this caller (another council's ids look the same)."""
+class NotFound(Refused, Http404):
+    """What was asked for does not exist, or not for this caller (another council's ids look the same).
+
+    Also an Http404, so a page that raises it gets Django's 404 page like any other missing thing.
+    """
 
     status = 404
 

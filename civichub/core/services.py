@@ -125,6 +125,7 @@ def register_organisation(
         existing = OrganisationIdentifier.objects.filter(scheme=scheme, identifier=identifier).first()
         if existing is not None:
             return existing.organisation
+    name = clean_name(name, label="the organisation's name")
     organisation = Organisation.objects.create(name=name, kind=kind, website=website, postcode=postcode)
     for scheme, identifier in identifiers.items():
         OrganisationIdentifier.objects.create(organisation=organisation, scheme=scheme, identifier=identifier)

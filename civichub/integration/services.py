@@ -12,6 +12,7 @@ from civichub.core.actors import Actor
 from civichub.core.catalogue import CATALOGUE
 from civichub.core.errors import Refused
 from civichub.core.models import Council, Organisation
+from civichub.core.text import clean_text
 from civichub.integration import signing, targets
 from civichub.integration.models import WebhookDelivery, WebhookEndpoint
 
@@ -48,7 +49,7 @@ def register_endpoint(
         council=council,
         organisation=organisation,
         url=url,
-        description=description.strip()[:200],
+        description=clean_text(description)[:200],
         event_types=_clean_event_types(event_types),
         secret=signing.new_secret(),
         created_by=actor.user,

@@ -3,8 +3,6 @@ show the same field and message without each caller converting a lookup failure 
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from civichub.core.errors import FieldError, NotFound, Refused
 
 
@@ -17,12 +15,8 @@ class BadPostcode(Refused):
         super().__init__(message, [FieldError(field, message)])
 
 
-class PostcodeNotHeld(NotFound, Http404):
-    """A well-formed postcode that the platform does not hold (404).
-
-    It is also an Http404 only while directory still catches Http404 around places.selectors.postcode;
-    once those call sites catch PostcodeNotHeld, drop that base.
-    """
+class PostcodeNotHeld(NotFound):
+    """A well-formed postcode that the platform does not hold (404)."""
 
     def __init__(self, postcode: str, field: str = "postcode"):
         self.postcode = postcode

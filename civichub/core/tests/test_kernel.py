@@ -61,3 +61,24 @@ def test_one_refusal_shape_with_its_status() -> None:
     assert (Refused("x").status, NotFound("x").status, Conflict("x").status) == (400, 404, 409)
     several = Refused("2 problems", [FieldError("a", "bad"), FieldError(None, "worse")])
     assert (several.field, several.message, str(several.errors[1])) == ("a", "bad", "worse")
+
+
+def test_a_refusal_no_view_caught_is_a_page_with_its_status_not_a_500(rf) -> None:
+    from civichub.core.errors import NotFound
+    from civichub.core.middleware import RefusedMiddleware
+
+    middleware = RefusedMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/somewhere/?limit=ten")
+    request.user = AnonymousUser()
+    problems = [FieldError("limit", "Must be a number"), FieldError(None, "And another")]
+    refused = Refused("2 problems", problems)
+    page = middleware.process_exception(request, refused)
+    assert page is not None and page.status_code == 400
+    assert "Must be a number" in page.content.decode() and "And another" in page.content.decode()
+    conflict = middleware.process_exception(request, Conflict.on("status", "Already decided"))
+    assert conflict is not None and conflict.status_code == 409
+    # A NotFound is an Http404: Django's own 404 handling shows it.
+    assert middleware.process_exception(request, NotFound("No such thing")) is None
+    assert middleware.process_exception(request, ValueError("not ours")) is None
