@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from loadgen import drive
 
@@ -116,16 +117,31 @@ def main() -> None:
         for pc in ("WN1+1AA", "WN5+0AA", "SR1+1AA", "SR4+7AA")
     ]
     with gunicorn(env) as url:
+        # The baseline, measured in the same run on the same server: a bare Django row read (one council by
+        # its slug, through the same middleware and API). Machines here differ 2-3x in speed; the ratios
+        # to this baseline are what compare across them.
+        bare = {c: drive(url, ["/api/v1/councils/wigan"], args.seconds, c) for c in sorted({2, args.clients})}
+        for clients, result in bare.items():
+            print(f"baseline: bare row read (GET /api/v1/councils/wigan), {clients} clients: {result}")
         detail = drive(url, [f"/openreferral/services/{i}" for i in ids], args.seconds, args.clients)
         print(f"GET /openreferral/services/{{id}}: {detail}")
         # Latency with one client per core, then under the same load as the detail test.
         for clients in sorted({2, args.clients}):
             search = drive(url, searches, args.seconds, clients)
-            print(f"search text+postcode+proximity, per_page=50, {clients} clients: {search}")
+            ratio = _ratio(search, bare[clients])
+            print(f"search text+postcode+proximity, per_page=50, {clients} clients: {search}{ratio}")
         at_locations = [s.replace("/services?", "/service_at_locations?") for s in searches]
         for clients in sorted({2, args.clients}):
             found = drive(url, at_locations, args.seconds, clients)
-            print(f"service_at_locations text+postcode+proximity, per_page=50, {clients} clients: {found}")
+            print(
+                f"service_at_locations text+postcode+proximity, per_page=50, {clients} clients: {found}"
+                f"{_ratio(found, bare[clients])}"
+            )
+
+
+def _ratio(result: dict[str, Any], baseline: dict[str, Any]) -> str:
+    """p95 as a multiple of the bare row read's p95 in the same run."""
+    return f"  [p95 = {result['p95_ms'] / baseline['p95_ms']:.1f}x the bare row read]"
 
 
 if __name__ == "__main__":
