@@ -64,8 +64,8 @@ def main() -> None:
 
 def _load(port: int, postcodes: list[str]) -> None:
     url = f"http://127.0.0.1:{port}"
-    # The baseline in the same run: a bare Django row read through the same stack (one council by slug).
-    bare = drive(url, ["/api/v1/councils/wigan"], DURATION_S, CLIENTS)
+    # The baseline in the same run: a bare Django row read through the same stack (one ward by its code).
+    bare = drive(url, ["/api/v1/places/wards/E05000861"], DURATION_S, CLIENTS)
     print(f"baseline: bare row read over {DURATION_S:.0f} s with {CLIENTS} clients: {bare}")
     result = drive(url, [f"/api/v1/places/postcodes/{p}" for p in postcodes], DURATION_S, CLIENTS)
     ratio = result["requests_per_s"] / bare["requests_per_s"]

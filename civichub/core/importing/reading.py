@@ -15,7 +15,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,31 +79,6 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ImportRejected(self.errors)
-
-
-@dataclass
-class ImportSummary:
-    what: str
-    source: str
-    sha256: str = ""
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def __str__(self) -> str:
-        text = (
-            f"{self.what} from {self.source}: {self.created} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged"
-        )
-        if self.skipped:
-            text += f", {self.skipped} skipped"
-        return text
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
+from civichub.core import services as core
 from civichub.core.actors import Actor
-from civichub.core.models import Organisation, OrganisationIdentifier
+from civichub.core.models import Organisation, OrganisationIdentifier, Role
 from civichub.demo import directory as demo
 from civichub.directory.details import ServiceDetails
 from civichub.directory.services import add_service
@@ -67,3 +68,19 @@ def directory(wigan, sunderland):
         ),
     }
     return made
+
+
+@pytest.fixture
+def people(directory, wigan, make_user):
+    """A commissioner, staff of the provider that runs the directory fixture's Wigan services, and staff
+    of another provider."""
+    provider = directory["youth"].organisation
+    core.add_provider(
+        Actor.system("test"), wigan, provider, services_summary="Youth work", since=date(2020, 1, 1)
+    )
+    return {
+        "commissioner": make_user(Role.COMMISSIONER, wigan),
+        "staff": make_user(Role.PROVIDER_STAFF, wigan, organisation=provider),
+        "stranger": make_user(Role.PROVIDER_STAFF, wigan),
+        "provider": provider,
+    }

@@ -4,27 +4,10 @@ parameter causes a 5xx. A provider submits through the same operations as the co
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from civichub.core import services as core
-from civichub.core.actors import Actor
-from civichub.core.models import Role
 from civichub.demo import directory as demo
 from civichub.directory.models import ChangeRequest
-
-
-@pytest.fixture
-def people(directory, wigan, make_user):
-    provider = directory["youth"].organisation
-    core.add_provider(
-        Actor.system("test"), wigan, provider, services_summary="Youth work", since=date(2020, 1, 1)
-    )
-    return {
-        "commissioner": make_user(Role.COMMISSIONER, wigan),
-        "staff": make_user(Role.PROVIDER_STAFF, wigan, organisation=provider),
-    }
 
 
 def test_report_categories_are_listed_for_anyone_and_a_report_uses_one(client, wigan) -> None:

@@ -4,16 +4,14 @@ council sees exactly what changes, and every change is kept as history (HSDS met
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 
-from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
-from civichub.core.models import DomainEvent, Role
+from civichub.core.models import DomainEvent
 from civichub.directory import changes, selectors
 from civichub.directory.details import ServiceDetails, check_details
 from civichub.directory.models import ChangeRecord, ChangeRequest, Service
@@ -21,20 +19,6 @@ from civichub.directory.oruk import search
 from civichub.directory.oruk.query import parse_query
 from civichub.directory.selectors import details_of
 from civichub.places.models import Ward
-
-
-@pytest.fixture
-def people(directory, wigan, make_user):
-    """A commissioner, and staff of the provider that runs the directory fixture's Wigan services."""
-    provider = directory["youth"].organisation
-    core.add_provider(
-        Actor.system("test"), wigan, provider, services_summary="Youth work", since=date(2020, 1, 1)
-    )
-    return {
-        "commissioner": make_user(Role.COMMISSIONER, wigan),
-        "staff": make_user(Role.PROVIDER_STAFF, wigan, organisation=provider),
-        "stranger": make_user(Role.PROVIDER_STAFF, wigan),
-    }
 
 
 def form_of(details: ServiceDetails, **changed: object) -> dict[str, object]:

@@ -3,14 +3,11 @@ service, withdrawing or superseding a proposal, naming and removing who deals wi
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import transaction
 
-from civichub.core import services as core
 from civichub.core.actors import Actor
-from civichub.core.models import AuditEntry, DomainEvent, Role
+from civichub.core.models import AuditEntry, DomainEvent
 from civichub.demo import directory as demo
 from civichub.directory import changes, reports
 from civichub.directory.details import ServiceDetails
@@ -20,15 +17,12 @@ from civichub.directory.services import replace_service
 
 
 @pytest.fixture
-def people(directory, wigan, make_user):
-    provider = directory["youth"].organisation
-    core.add_provider(
-        Actor.system("test"), wigan, provider, services_summary="Youth work", since=date(2020, 1, 1)
-    )
+def actors(people, wigan):
+    """The directory's people as actors acting for Wigan, for calling services directly."""
     return {
-        "commissioner": Actor(user=make_user(Role.COMMISSIONER, wigan), council=wigan),
-        "staff": Actor(user=make_user(Role.PROVIDER_STAFF, wigan, organisation=provider), council=wigan),
-        "provider": provider,
+        "commissioner": Actor(user=people["commissioner"], council=wigan),
+        "staff": Actor(user=people["staff"], council=wigan),
+        "provider": people["provider"],
     }
 
 
@@ -38,11 +32,11 @@ def audited_and_published(action: str, event: str, subject_id: object) -> tuple[
     return entry, published
 
 
-def test_replacing_a_service_is_audited_and_published(directory, people, wigan) -> None:
+def test_replacing_a_service_is_audited_and_published(directory, actors, wigan) -> None:
     youth = directory["youth"]
     changed = details_of(youth)
     changed.description = "Games, advice and a cafe"
-    assert replace_service(people["commissioner"], youth, changed)
+    assert replace_service(actors["commissioner"], youth, changed)
     entry, event = audited_and_published("directory.service.updated", "directory.service.updated", youth.pk)
     assert entry.data == {"fields": ["description"]}
     assert event.data == {
@@ -52,26 +46,26 @@ def test_replacing_a_service_is_audited_and_published(directory, people, wigan) 
         "change_id": None,
     }
     # Nothing changed: nothing to audit or publish.
-    assert not replace_service(people["commissioner"], youth, changed)
+    assert not replace_service(actors["commissioner"], youth, changed)
     assert DomainEvent.unscoped.filter(type="directory.service.updated").count() == 1
 
 
-def test_a_change_and_its_event_are_one_transaction(directory, people, wigan) -> None:
+def test_a_change_and_its_event_are_one_transaction(directory, actors, wigan) -> None:
     youth = directory["youth"]
     changed = details_of(youth)
     changed.description = "Rolled back"
     with pytest.raises(RuntimeError), transaction.atomic():
-        replace_service(people["commissioner"], youth, changed)
+        replace_service(actors["commissioner"], youth, changed)
         raise RuntimeError("the caller's transaction fails")
     assert not DomainEvent.unscoped.filter(type="directory.service.updated").exists()
     assert details_of(youth).description == "Games and advice for teenagers"
 
 
-def test_withdrawing_and_superseding_proposals_are_audited_and_published(directory, people, wigan) -> None:
+def test_withdrawing_and_superseding_proposals_are_audited_and_published(directory, actors, wigan) -> None:
     youth = directory["youth"]
-    first = changes.propose(people["staff"], wigan, ServiceDetails("Youth club", "First try"), service=youth)
+    first = changes.propose(actors["staff"], wigan, ServiceDetails("Youth club", "First try"), service=youth)
     second = changes.propose(
-        people["staff"], wigan, ServiceDetails("Youth club", "Second try"), service=youth
+        actors["staff"], wigan, ServiceDetails("Youth club", "Second try"), service=youth
     )
     first.refresh_from_db()
     assert (
@@ -84,29 +78,29 @@ def test_withdrawing_and_superseding_proposals_are_audited_and_published(directo
         "service_id": str(youth.pk),
         "reason": "Replaced by a later proposal",
     }
-    changes.withdraw(people["staff"], second)
+    changes.withdraw(actors["staff"], second)
     second.refresh_from_db()
     assert second.status == ChangeRequest.Status.WITHDRAWN
     audited_and_published("directory.change.withdrawn", "directory.change.withdrawn", second.pk)
 
 
-def test_approving_a_proposal_publishes_the_update_with_its_change(directory, people, wigan) -> None:
+def test_approving_a_proposal_publishes_the_update_with_its_change(directory, actors, wigan) -> None:
     youth = directory["youth"]
     proposed = changes.propose(
-        people["staff"], wigan, ServiceDetails("Youth club", "Skate park"), service=youth
+        actors["staff"], wigan, ServiceDetails("Youth club", "Skate park"), service=youth
     )
-    changes.decide(people["commissioner"], proposed, approve=True)
+    changes.decide(actors["commissioner"], proposed, approve=True)
     event = DomainEvent.unscoped.get(type="directory.service.updated")
     assert event.data["change_id"] == str(proposed.pk)
 
 
-def test_responsibilities_are_audited_and_published(directory, people, wigan) -> None:
+def test_responsibilities_are_audited_and_published(directory, actors, wigan) -> None:
     pothole = demo.report_categories()[0]
     duty = reports.set_responsibility(
-        people["commissioner"],
+        actors["commissioner"],
         wigan,
         category_id=str(pothole.pk),
-        organisation_id=str(people["provider"].pk),
+        organisation_id=str(actors["provider"].pk),
         arrangement="Highways\u200b contract",
     )
     assert duty.arrangement == "Highways contract"
@@ -115,25 +109,25 @@ def test_responsibilities_are_audited_and_published(directory, people, wigan) ->
         "responsibility_id": str(duty.pk),
         "category": pothole.name,
         "ward_code": "",
-        "organisation_id": str(people["provider"].pk),
+        "organisation_id": str(actors["provider"].pk),
     }
-    reports.remove_responsibility(people["commissioner"], duty)
+    reports.remove_responsibility(actors["commissioner"], duty)
     assert not Responsibility.objects.for_council(wigan).exists()
     audited_and_published("directory.responsibility.removed", "directory.responsibility.removed", duty.pk)
 
 
-def test_one_function_decides_whether_a_submission_publishes_or_proposes(directory, people, wigan) -> None:
+def test_one_function_decides_whether_a_submission_publishes_or_proposes(directory, actors, wigan) -> None:
     youth = directory["youth"]
     by_provider = changes.submit(
-        people["staff"], wigan, ServiceDetails("Youth club", "Proposed"), service=youth
+        actors["staff"], wigan, ServiceDetails("Youth club", "Proposed"), service=youth
     )
     assert not by_provider.published and by_provider.change is not None
     assert details_of(youth).description == "Games and advice for teenagers"
     by_council = changes.submit(
-        people["commissioner"], wigan, ServiceDetails("Youth club", "Published"), service=youth
+        actors["commissioner"], wigan, ServiceDetails("Youth club", "Published"), service=youth
     )
     assert by_council.published and details_of(youth).description == "Published"
     added = changes.submit(
-        people["commissioner"], wigan, ServiceDetails("Book club", "Reading"), organisation=people["provider"]
+        actors["commissioner"], wigan, ServiceDetails("Book club", "Reading"), organisation=actors["provider"]
     )
     assert added.service is not None and added.service.is_published

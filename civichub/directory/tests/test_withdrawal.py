@@ -5,12 +5,10 @@ transaction. Only the council's commissioners may, whichever door they use."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.errors import Conflict
 from civichub.core.models import AuditEntry, DomainEvent, Role
@@ -18,18 +16,6 @@ from civichub.directory import changes
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRecord, ChangeRequest, SearchEntry
 from civichub.directory.services import withdraw_service
-
-
-@pytest.fixture
-def people(directory, wigan, make_user):
-    provider = directory["youth"].organisation
-    core.add_provider(
-        Actor.system("test"), wigan, provider, services_summary="Youth work", since=date(2020, 1, 1)
-    )
-    return {
-        "commissioner": make_user(Role.COMMISSIONER, wigan),
-        "staff": make_user(Role.PROVIDER_STAFF, wigan, organisation=provider),
-    }
 
 
 def assert_gone_from_public(client, make_user, wigan, service) -> None:
