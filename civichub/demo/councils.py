@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from civichub.core import services
@@ -64,8 +65,17 @@ class DemoUser:
 
 def load_geography(progress: Progress | None = None) -> list[str]:
     """The real geography, each file an import run of the platform (a second load changes nothing)."""
+    started = timezone.now()
     runs = places.import_geography(Actor.system("demo"), sorted(set(DEMO_COUNCILS.values())), progress)
-    return [f"{run.file_name}: {run.job.message}" for run in runs]
+    return [
+        f"{run.file_name}: {run.job.message}"
+        + (
+            f" (imported on {run.created_at:%Y-%m-%d %H:%M}; the same file again changes nothing)"
+            if run.created_at < started
+            else ""
+        )
+        for run in runs
+    ]
 
 
 @transaction.atomic
