@@ -17,6 +17,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections import Counter, deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,8 +25,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import F, Field, Model, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from civichub.core.models import DomainEvent
@@ -126,14 +128,50 @@ def fan_out(limit: int = FAN_OUT_BATCH) -> int:
             endpoints.setdefault(endpoint.council_id, []).append(endpoint)
         now = timezone.now()
         deliveries = [
-            WebhookDelivery(council_id=ep.council_id, endpoint_id=ep.pk, event_id=seq, next_attempt_at=now)
+            {
+                "id": uuid.uuid4(),
+                "council": ep.council_id,
+                "endpoint": ep.pk,
+                "event": seq,
+                "status": WebhookDelivery.Status.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+                "created_at": now,
+            }
             for seq, council, type_ in events
             for ep in endpoints.get(council, [])
             if ep.wants(type_)
         ]
-        WebhookDelivery.unscoped.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+        _insert(WebhookDelivery, deliveries, ignore_conflicts=True)
         DomainEvent.unscoped.filter(seq__in=[seq for seq, _, _ in events]).update(fanned_out=True)
     return len(events)
+
+
+def _insert(model: type[Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> None:
+    """INSERT `rows` (every column named in each) with one executemany.
+
+    The dispatcher writes a delivery per event and an attempt per send; Django's bulk_create compiles
+    SQL per object, which cost more CPU than sending the request. Values are still prepared by each
+    field for this database, and the statement comes from the backend, so both databases work alike.
+    """
+    if not rows:
+        return
+    fields: list[Field[Any, Any]] = [model._meta.get_field(name) for name in rows[0]]  # type: ignore[misc]
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(f.column or f.name) for f in fields)
+    sql = (
+        f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(model._meta.db_table)} "
+        f"({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        f"{ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if on_conflict else ''}"
+    )
+    # The connection itself, not django.db.connection's proxy: each value is prepared against it, and the
+    # proxy's attribute lookups showed up in profiles.
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [[f.get_db_prep_save(row[f.name], db) for f in fields] for row in rows]
+    with db.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def claim(limit: int, held: Counter[Any]) -> tuple[list[Job], bool]:
@@ -220,21 +258,23 @@ def record(outcomes: list[Outcome], released: Sequence[Job] = ()) -> None:
         for lease_until, ids in by_lease.items():
             # Only if the lease is still ours: once it ran out, another dispatcher may hold it.
             WebhookDelivery.unscoped.filter(pk__in=ids, lease_until=lease_until).update(lease_until=None)
-        DeliveryAttempt.unscoped.bulk_create(
+        _insert(
+            DeliveryAttempt,
             [
-                DeliveryAttempt(
-                    council_id=o.job.council_id,
-                    delivery_id=o.job.delivery_id,
-                    attempted_at=o.attempted_at,
-                    request_headers=o.headers,
-                    request_body=o.job.body.decode(),
-                    response_status=o.status,
-                    response_body=o.response,
-                    latency_ms=o.latency_ms,
-                    error=o.error,
-                )
+                {
+                    "id": uuid.uuid4(),
+                    "council": o.job.council_id,
+                    "delivery": o.job.delivery_id,
+                    "attempted_at": o.attempted_at,
+                    "request_headers": o.headers,
+                    "request_body": o.job.body.decode(),
+                    "response_status": o.status,
+                    "response_body": o.response,
+                    "latency_ms": o.latency_ms,
+                    "error": o.error,
+                }
                 for o in outcomes
-            ]
+            ],
         )
         succeeded: dict[int, list[Any]] = {}
         for o in outcomes:

@@ -11,6 +11,9 @@ from civichub.integration import dispatcher
 
 class Command(BaseCommand):
     help = "Deliver domain events to webhook endpoints until stopped (Ctrl-C or SIGTERM stop it cleanly)."
+    # A worker process, like gunicorn's: the system checks run in `make lint` and at deploy
+    # (`check --deploy`), not on every start, where they cost a restarted dispatcher half a second.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workers", type=int, default=32, help="HTTP requests in flight at once")
