@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.messages import get_messages
+from django.http import HttpRequest
 from django.template.backends.jinja2 import Jinja2
 from django.templatetags.static import static
 from django.urls import reverse
@@ -19,6 +20,14 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def number(value: Any) -> str:
     return "" if value is None else f"{value:,}"
+
+
+def csp_nonce(request: HttpRequest) -> dict[str, Any]:
+    """The response's Content-Security-Policy nonce as `cspNonce`, the name GOV.UK Frontend's template
+    puts on its inline script (a context processor: every page template gets it)."""
+    # str() now: django-csp's nonce is lazy and reads as false until first used, and GOV.UK Frontend's
+    # template asks `if cspNonce` before anything has used it.
+    return {"cspNonce": str(getattr(request, "csp_nonce", ""))}
 
 
 def environment(**options: Any) -> Environment:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -34,3 +35,15 @@ class RefusedMiddleware:
             {"title": TITLES.get(exception.status, TITLES[400]), "refusal": exception},
             status=exception.status,
         )
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features no page uses (camera, location…), on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

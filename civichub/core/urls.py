@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("home/", views.home, name="home"),

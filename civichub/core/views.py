@@ -4,11 +4,15 @@ work. The council overview and the councillor's and resident's homes show places
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from civichub.core import policy, selectors, services
 from civichub.core.access import actor_of, council_page, page_of, public, signed_in, user_of
@@ -230,3 +234,19 @@ def revoke_api_token(request: HttpRequest, token_id: str) -> HttpResponse:
     services.revoke_api_token(actor_of(request), token)
     messages.success(request, f"The token “{token.name}” no longer works")
     return redirect("core:api-tokens")
+
+
+@public
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability in this deployment, and until when that holds."""
+    expires = settings.SECURITY_TXT_EXPIRES or (timezone.now() + timedelta(days=365)).strftime(
+        "%Y-%m-%dT00:00:00Z"
+    )
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires}",
+        "Preferred-Languages: en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

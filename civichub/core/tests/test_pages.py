@@ -96,3 +96,32 @@ def test_sign_ins_and_failed_attempts_are_audited(db, make_user, wigan) -> None:
     failed = AuditEntry.objects.filter(action="core.user.sign_in_failed").order_by("-seq")[0]
     assert failed.data == {"username": user.username}
     assert AuditEntry.objects.filter(action="core.user.signed_in", actor_id=str(user.pk)).count() == 1
+
+
+def test_every_page_carries_a_strict_content_security_policy(client, db) -> None:
+    import re
+
+    response = client.get("/sign-in/")
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce is not None
+    assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy and "http" not in policy
+    scripts = re.findall(r"<script([^>]*)>", response.content.decode())
+    assert scripts and all(f'nonce="{nonce.group(1)}"' in attributes for attributes in scripts)
+    # A new nonce for every response.
+    assert re.search(r"'nonce-([^']+)'", client.get("/sign-in/")["Content-Security-Policy"]) != nonce
+    assert (
+        "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    )
+
+
+def test_security_txt_says_where_to_report_and_until_when(client, db, settings) -> None:
+    body = client.get("/.well-known/security.txt")
+    assert body["Content-Type"].startswith("text/plain")
+    lines = dict(line.split(": ", 1) for line in body.content.decode().splitlines())
+    assert lines["Contact"] == settings.SECURITY_CONTACT and lines["Expires"] > "2026"
+    assert lines["Canonical"].endswith("/.well-known/security.txt")
+    settings.SECURITY_CONTACT = "mailto:security@wigan.gov.uk"
+    settings.SECURITY_TXT_EXPIRES = "2027-06-30T00:00:00Z"
+    again = client.get("/.well-known/security.txt").content.decode()
+    assert "Contact: mailto:security@wigan.gov.uk" in again and "Expires: 2027-06-30T00:00:00Z" in again
