@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from civichub.core import throttle
 from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
 from civichub.directory.api import router as directory_router
@@ -36,7 +37,12 @@ class ApiTokenAuth(HttpBearer):
         user = user_for_api_token(token)
         if user is not None:
             request.user = user
-        return user
+            return user
+        # A bad token is a failed sign-in: from an address that must wait, it is a 429, not a guess.
+        address = throttle.address_of(request)
+        throttle.check("", address)
+        throttle.record_failure("", address)
+        return None
 
 
 ERROR_SCHEMA = {
@@ -65,6 +71,7 @@ ERROR_WORDS = {
     403: "You do not have permission for this",
     404: "Not found (or not visible to you)",
     409: "The thing is not in a state that allows this",
+    429: "Too many failed sign-ins from here: wait for Retry-After seconds",
 }
 
 
@@ -88,7 +95,7 @@ class CivichubAPI(NinjaAPI):
                 if "{" in path:
                     statuses.add(404)
                 if operation.get("security"):
-                    statuses |= {401, 403}
+                    statuses |= {401, 403, 429}
                     if method in ("post", "put", "patch", "delete"):
                         statuses.add(409)
                 responses = operation.setdefault("responses", {})
@@ -121,7 +128,10 @@ def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str
 
 @api.exception_handler(Refused)
 def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if isinstance(exc, throttle.Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -153,6 +153,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             **service_and_change(wigan, org, officer),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
+            "username": officer.username,
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -168,6 +169,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             **service_and_change(sunderland, other, sunderland_officer),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
+            "username": sunderland_officer.username,
         },
     }
 

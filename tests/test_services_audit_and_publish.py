@@ -28,6 +28,11 @@ NOT_A_STATE_CHANGE = {
     "civichub.core.importing.runner:import_type": "a read: the registered import type of that name",
     "civichub.core.importing.runner:row_errors": "a read: a refused run's problems",
     "civichub.directory.reports:route": "a read: who deals with a category at a postcode",
+    "civichub.core.throttle:address_of": "a read: the request's source address",
+    "civichub.core.throttle:check": "a read: whether an attempt must wait",
+    "civichub.core.throttle:locked_accounts": "a read: the accounts locked now",
+    "civichub.core.throttle:record_success": "clears a failure count; the sign-in itself is audited "
+    "(core.user.signed_in) by the signal that calls it",
     "civichub.directory.services:search_words": "pure: the words of some text, for a search entry",
     "civichub.directory.services:reindex": "rebuilds derived search entries from what is published; "
     "no fact changes, so nothing is audited or told",
@@ -35,6 +40,9 @@ NOT_A_STATE_CHANGE = {
     "that have none; no fact changes",
 }
 AUDITED_NOT_PUBLISHED = {
+    "civichub.core.throttle:record_failure": "sign-in security: the failure is audited by its signal and "
+    "a lock here; events go to councils' webhooks and carry no one's sign-ins",
+    "civichub.core.throttle:unlock": "sign-in security: audited, not an event",
     "civichub.core.importing.runner:start_import": "accepting a file is audited; its event "
     "(core.import.completed) is published when the import is applied",
     "civichub.core.services:register_user": "a person's account: audited; events carry no personal "

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from civichub.core import policy, selectors, services
+from civichub.core import policy, selectors, services, throttle
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import Council, Organisation
@@ -235,3 +235,30 @@ def people_with_access(request: HttpRequest, council_slug: str, purpose: str) ->
         }
         for m in selectors.people_with_access(actor, actor.council, purpose)  # type: ignore[arg-type]
     ]
+
+
+class LockedAccountOut(Schema):
+    username: str = Field(..., alias="key")
+    failures: int
+    locked_until: datetime
+
+
+@router.get(
+    "/platform/locked-accounts",
+    response=list[LockedAccountOut],
+    summary="Accounts locked after failed sign-ins (platform administrators)",
+)
+@paginate(LimitOffset)
+def locked_accounts(request: HttpRequest) -> object:
+    policy.require(actor_for(request), "platform.manage")
+    return throttle.locked_accounts()
+
+
+@router.post(
+    "/platform/locked-accounts/{username}/unlock",
+    response={204: None},
+    summary="Unlock an account before its lock runs out (audited)",
+)
+def unlock_account(request: HttpRequest, username: str) -> tuple[int, None]:
+    throttle.unlock(actor_for(request), username)
+    return 204, None

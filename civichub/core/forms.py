@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from civichub.core import throttle
 from civichub.core.errors import FieldError, Refused
 
 
@@ -29,6 +30,11 @@ class SignInForm(AuthenticationForm):
             self.add_error("password", "Enter your password")
         if self.errors:
             return self.cleaned_data
+        try:
+            # Refused before the password is even checked, so guessing cannot go on during the wait.
+            throttle.check(str(username), throttle.address_of(self.request))
+        except throttle.Throttled as exc:
+            raise forms.ValidationError(exc.detail, code="throttled") from exc
         return super().clean()
 
 

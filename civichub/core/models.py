@@ -31,6 +31,7 @@ __all__ = [
     "Organisation",
     "OrganisationIdentifier",
     "Role",
+    "SignInFailures",
     "TimestampedModel",
     "User",
 ]
@@ -220,3 +221,16 @@ class CouncilProvider(TenantScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} for {self.council_id}"
+
+
+class SignInFailures(models.Model):
+    """How often sign-in has failed for an account (by username) or from an address, lately."""
+
+    scope = models.CharField(max_length=10)
+    key = models.CharField(max_length=150)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_count_per_scope_key")]

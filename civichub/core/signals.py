@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from civichub.core import audit
+from civichub.core import audit, throttle
 from civichub.core.actors import Actor
 
 
 @receiver(user_logged_in)
 def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record(Actor(user=user), "core.user.signed_in", obj=user)
+    throttle.record_success(user.username)
 
 
 @receiver(user_logged_out)
@@ -26,6 +27,7 @@ def signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # The username tried, never the password (Django has already masked it).
     username = str(credentials.get("username", ""))[:150]
+    throttle.record_failure(username, throttle.address_of(request))
     audit.record(
         Actor.system("sign-in"),
         "core.user.sign_in_failed",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("home/", views.home, name="home"),
     path("platform/", views.platform, name="platform"),
+    path("platform/unlock/", views.unlock_account, name="unlock-account"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<uuid:organisation_id>/", views.organisation, name="organisation"),
     path("account/api-tokens/", views.api_tokens, name="api-tokens"),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from civichub.core import policy, selectors, services
+from civichub.core import policy, selectors, services, throttle
 from civichub.core.access import actor_of, council_page, page_of, public, signed_in, user_of
 from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
@@ -79,6 +79,7 @@ def platform(request: HttpRequest) -> HttpResponse:
         {
             "councils": selectors.councils(),
             "imports": selectors.platform_imports(actor)[:20],
+            "locked": throttle.locked_accounts(),
             "form": form,
             "title": "Councils on the platform",
         },
@@ -250,3 +251,17 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         f"Canonical: {request.build_absolute_uri()}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_POST
+@signed_in
+def unlock_account(request: HttpRequest) -> HttpResponse:
+    """A platform administrator unlocks an account locked after failed sign-ins."""
+    username = request.POST.get("username", "")
+    try:
+        throttle.unlock(actor_of(request), username)
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{username} can sign in again")
+    return redirect("core:platform")

@@ -1,0 +1,122 @@
+"""Failed sign-ins are throttled, per account and per source address, and an account is locked after many.
+
+The first few failures cost nothing (people mistype). After that each further attempt must wait twice as
+long as the one before (1 s, 2 s, 4 s … up to 15 minutes), counted from the last failure, and an attempt
+made during the wait is refused without the password being checked, so guessing slows to a crawl. Ten
+failures in a row lock the account for 30 minutes, or until an administrator unlocks it. Failures are
+counted by source address too, so one address cannot walk through many accounts. A success clears the
+account's count. Locks and unlocks are audited. API tokens share the address count: a bad token is a
+failure like a bad password.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from civichub.core import audit, policy
+from civichub.core.actors import Actor
+from civichub.core.errors import Refused
+from civichub.core.models import SignInFailures
+
+FREE_FAILURES = 5
+LOCK_AFTER = 10
+LOCK_FOR = timedelta(minutes=30)
+LONGEST_WAIT = timedelta(minutes=15)
+ACCOUNT, ADDRESS = "account", "address"
+TOO_MANY = "Too many failed sign-ins"
+
+
+class Throttled(Refused):
+    """Too many failures: wait `retry_after` seconds (the API answers 429 with Retry-After)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+def address_of(request: HttpRequest | None) -> str:
+    # REMOTE_ADDR is what the socket saw; behind a proxy the deployment sets it from X-Forwarded-For.
+    return (request.META.get("REMOTE_ADDR") or "unknown")[:150] if request is not None else "unknown"
+
+
+def _wait(row: SignInFailures, now: datetime) -> timedelta:
+    if row.locked_until and row.locked_until > now:
+        return row.locked_until - now
+    if row.failures < FREE_FAILURES or row.last_failure_at is None:
+        return timedelta(0)
+    backoff = min(timedelta(seconds=2 ** (row.failures - FREE_FAILURES)), LONGEST_WAIT)
+    return max(timedelta(0), row.last_failure_at + backoff - now)
+
+
+def check(username: str, address: str) -> None:
+    """Refuse (Throttled) an attempt made while the account or the address must still wait."""
+    now = timezone.now()
+    keys = [(ACCOUNT, username.lower()[:150]), (ADDRESS, address)] if username else [(ADDRESS, address)]
+    for scope, key in keys:
+        row = SignInFailures.objects.filter(scope=scope, key=key).first()
+        wait = _wait(row, now) if row is not None else timedelta(0)
+        if wait > timedelta(0):
+            seconds = max(1, int(wait.total_seconds() + 0.999))
+            locked = scope == ACCOUNT and row is not None and row.locked_until and row.locked_until > now
+            why = (
+                "This account is locked after too many failed sign-ins"
+                if locked
+                else "Too many failed sign-ins"
+            )
+            raise Throttled(f"{why}. Try again in {_in_words(seconds)}.", seconds)
+
+
+@transaction.atomic
+def record_failure(username: str, address: str) -> None:
+    """Count a failed attempt; the tenth in a row for an account locks it (audited)."""
+    now = timezone.now()
+    keys = [(ACCOUNT, username.lower()[:150]), (ADDRESS, address)] if username else [(ADDRESS, address)]
+    for scope, key in keys:
+        row, _ = SignInFailures.objects.select_for_update().get_or_create(scope=scope, key=key)
+        row.failures += 1
+        row.last_failure_at = now
+        if (
+            scope == ACCOUNT
+            and row.failures >= LOCK_AFTER
+            and not (row.locked_until and row.locked_until > now)
+        ):
+            row.locked_until = now + LOCK_FOR
+            audit.record(
+                Actor.system("sign-in"),
+                "core.user.locked",
+                object_type="core.user",
+                object_id=key,
+                data={"failures": row.failures, "until": row.locked_until.isoformat()},
+            )
+        row.save()
+
+
+def record_success(username: str) -> None:
+    """A correct password clears the account's count (the address keeps its own)."""
+    SignInFailures.objects.filter(scope=ACCOUNT, key=username.lower()[:150]).delete()
+
+
+def locked_accounts() -> models.QuerySet[SignInFailures]:
+    return SignInFailures.objects.filter(scope=ACCOUNT, locked_until__gt=timezone.now()).order_by("key")
+
+
+@transaction.atomic
+def unlock(actor: Actor, username: str) -> None:
+    """An administrator unlocks an account before its lock runs out (audited)."""
+    policy.require(actor, "platform.manage")
+    cleared, _ = SignInFailures.objects.filter(scope=ACCOUNT, key=username.lower()[:150]).delete()
+    if not cleared:
+        raise Refused.on("username", f"{username} is not locked")
+    audit.record(actor, "core.user.unlocked", object_type="core.user", object_id=username.lower()[:150])
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{(seconds + 59) // 60} minutes"
