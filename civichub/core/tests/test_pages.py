@@ -53,7 +53,7 @@ def test_a_platform_admin_lands_on_the_councils_and_can_add_one(client_as, make_
     )
     assert client.post("/platform/", {"gss_code": "E07000087"}).status_code == 302
     page = client.get("/platform/").content.decode()
-    assert "<title>Councils on the platform – civichub</title>" in page
+    assert "<title>Councils on the platform \u2013 civichub</title>" in page
     assert "Fareham Borough Council" in page
     # The geography the platform holds, each file an import run of the platform's.
     assert "Reference data imports" in page and "NSPL_NOV_2021_UK_WN.csv.gz" in page
