@@ -34,7 +34,8 @@ def import_reference(
     The same file again returns the earlier run and changes nothing. ImportRejected (naming the line
     and field of each problem) if the file was refused; nothing is written then.
     """
-    return run_now(actor, None, import_type, file_name=path.name, content=_read(path), progress=progress)
+    run, _ = run_now(actor, None, import_type, file_name=path.name, content=_read(path), progress=progress)
+    return run
 
 
 def _read(path: Path) -> bytes:

@@ -12,8 +12,6 @@ from civichub.core.importing.reading import (
     RowError,
     parse_csv,
     parse_json_records,
-    read_bytes,
-    read_csv,
     sync_rows,
 )
 from civichub.core.importing.registry import MAX_BYTES, Column, ImportResult, ImportType, register
@@ -30,8 +28,6 @@ __all__ = [
     "RowError",
     "parse_csv",
     "parse_json_records",
-    "read_bytes",
-    "read_csv",
     "register",
     "sync_rows",
 ]

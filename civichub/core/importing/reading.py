@@ -10,13 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import hashlib
 import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.db import models
@@ -81,15 +79,6 @@ class ErrorCollector:
             raise ImportRejected(self.errors)
 
 
-def read_bytes(path: Path) -> tuple[bytes, str]:
-    """The file's bytes (gunzipped if it ends .gz) and the SHA-256 of what was read from disk."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportRejected([RowError(path.name, None, None, f"cannot be read: {exc.strerror}")]) from exc
-    return unpack(raw, path.name), hashlib.sha256(raw).hexdigest()
-
-
 def unpack(raw: bytes, source: str) -> bytes:
     """The bytes of a file as stored, gunzipped if its name ends .gz."""
     if not source.endswith(".gz"):
@@ -98,14 +87,6 @@ def unpack(raw: bytes, source: str) -> bytes:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
         raise ImportRejected([RowError(source, None, None, f"is not a readable gzip file ({exc})")]) from exc
-
-
-def read_csv(
-    path: Path, *, encoding: str, required: Iterable[str]
-) -> tuple[list[tuple[int, dict[str, str]]], str]:
-    """Every data row of a file on disk as (line number, {column: value}), and the file's SHA-256."""
-    raw, digest = read_bytes(path)
-    return parse_csv(raw, path.name, encoding=encoding, required=required), digest
 
 
 def parse_csv(

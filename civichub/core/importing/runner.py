@@ -238,10 +238,11 @@ def run_now(
     content: bytes,
     idempotency_key: str = "",
     progress: Progress | None = None,
-) -> ImportRun:
+) -> tuple[ImportRun, bool]:
     """Accept and run an import at once, in this process (commands, set-up): ImportRejected if refused.
 
-    A file already imported returns its earlier run, as `start_import` does.
+    Returns (the run, whether it is a new one): a file already imported returns its earlier run, as
+    `start_import` does.
     """
     run, is_new = start_import(
         actor,
@@ -255,10 +256,5 @@ def run_now(
     if is_new:
         run = execute_import(str(run.pk), progress)
     if run.errors:
-        raise ImportRejected(
-            [
-                RowError(run.file_name, e["line"], e["field"], e["message"], e.get("unit", "line"))
-                for e in run.errors
-            ]
-        )
-    return run
+        raise ImportRejected(row_errors(run))
+    return run, is_new
