@@ -45,6 +45,15 @@ def address_of(request: HttpRequest | None) -> str:
     return (request.META.get("REMOTE_ADDR") or "unknown")[:150] if request is not None else "unknown"
 
 
+def _account(username: str) -> str:
+    return username.lower()[:150]
+
+
+def _keys(username: str, address: str) -> list[tuple[str, str]]:
+    """What an attempt counts against: its address, and its account if it named one."""
+    return [(ACCOUNT, _account(username)), (ADDRESS, address)] if username else [(ADDRESS, address)]
+
+
 def _wait(row: SignInFailures, now: datetime) -> timedelta:
     if row.locked_until and row.locked_until > now:
         return row.locked_until - now
@@ -57,8 +66,7 @@ def _wait(row: SignInFailures, now: datetime) -> timedelta:
 def check(username: str, address: str) -> None:
     """Refuse (Throttled) an attempt made while the account or the address must still wait."""
     now = timezone.now()
-    keys = [(ACCOUNT, username.lower()[:150]), (ADDRESS, address)] if username else [(ADDRESS, address)]
-    for scope, key in keys:
+    for scope, key in _keys(username, address):
         row = SignInFailures.objects.filter(scope=scope, key=key).first()
         wait = _wait(row, now) if row is not None else timedelta(0)
         if wait > timedelta(0):
@@ -76,8 +84,7 @@ def check(username: str, address: str) -> None:
 def record_failure(username: str, address: str) -> None:
     """Count a failed attempt; the tenth in a row for an account locks it (audited)."""
     now = timezone.now()
-    keys = [(ACCOUNT, username.lower()[:150]), (ADDRESS, address)] if username else [(ADDRESS, address)]
-    for scope, key in keys:
+    for scope, key in _keys(username, address):
         row, _ = SignInFailures.objects.select_for_update().get_or_create(scope=scope, key=key)
         row.failures += 1
         row.last_failure_at = now
@@ -99,7 +106,7 @@ def record_failure(username: str, address: str) -> None:
 
 def record_success(username: str) -> None:
     """A correct password clears the account's count (the address keeps its own)."""
-    SignInFailures.objects.filter(scope=ACCOUNT, key=username.lower()[:150]).delete()
+    SignInFailures.objects.filter(scope=ACCOUNT, key=_account(username)).delete()
 
 
 def locked_accounts() -> models.QuerySet[SignInFailures]:
@@ -110,10 +117,10 @@ def locked_accounts() -> models.QuerySet[SignInFailures]:
 def unlock(actor: Actor, username: str) -> None:
     """An administrator unlocks an account before its lock runs out (audited)."""
     policy.require(actor, "platform.manage")
-    cleared, _ = SignInFailures.objects.filter(scope=ACCOUNT, key=username.lower()[:150]).delete()
+    cleared, _ = SignInFailures.objects.filter(scope=ACCOUNT, key=_account(username)).delete()
     if not cleared:
         raise Refused.on("username", f"{username} is not locked")
-    audit.record(actor, "core.user.unlocked", object_type="core.user", object_id=username.lower()[:150])
+    audit.record(actor, "core.user.unlocked", object_type="core.user", object_id=_account(username))
 
 
 def _in_words(seconds: int) -> str:

@@ -23,6 +23,7 @@ from civichub.directory.forms import ServiceForm
 from civichub.directory.models import ChangeRequest, Report, Service
 from civichub.directory.oruk import representation, search
 from civichub.directory.oruk import selectors as public_directory
+from civichub.places import selectors as places
 
 
 @public
@@ -187,7 +188,7 @@ def handle_report(request: HttpRequest, council: Council, reference: str) -> Htt
             "section": "council",
             "council": council,
             "report": found,
-            "ward_name": dict(selectors.council_wards(council)).get(found.ward_code, found.ward_code),
+            "ward_name": places.ward_names([found.ward_code]).get(found.ward_code, found.ward_code),
             "statuses": Report.Status.choices,
             "error": error,
         },
