@@ -46,6 +46,7 @@ lint: setup
 	$(RUN) lint-imports
 	$(RUN) civichub makemigrations --check --dry-run --verbosity 0
 	CIVICHUB_SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  CIVICHUB_SECRETS_KEYS="$$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 	  DJANGO_SETTINGS_MODULE=civichub.settings.production $(RUN) civichub check --deploy --fail-level WARNING
 
 test-sqlite: setup

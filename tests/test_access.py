@@ -154,6 +154,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "delivery_id": own_delivery,
             "action": "rotate-secret",
             "username": officer.username,
+            "membership_id": officer.memberships.get().pk,
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -170,6 +171,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "delivery_id": their_delivery,
             "action": "rotate-secret",
             "username": sunderland_officer.username,
+            "membership_id": sunderland_officer.memberships.get().pk,
         },
     }
 
@@ -300,7 +302,7 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                 service = {"name": "x", "description": "x"}
                 body = json.dumps(
                     {"url": "http://127.0.0.1:9/hook", "event_types": [], "status": "closed", "approve": True}
-                    | {"is_active": False}
+                    | {"is_active": False, "required": True}
                     | service
                     | {"details": service, "organisation_id": str(values["organisation_id"])}
                     | {"category_id": str(ReportCategory.objects.get().pk)}

@@ -33,6 +33,8 @@ NOT_A_STATE_CHANGE = {
     "civichub.core.throttle:locked_accounts": "a read: the accounts locked now",
     "civichub.core.throttle:record_success": "clears a failure count; the sign-in itself is audited "
     "(core.user.signed_in) by the signal that calls it",
+    "civichub.core.rotation:sealed_fields": "a read: the sealed columns of the installed models",
+    "civichub.core.rotation:survey": "a read: which key seals each stored secret",
     "civichub.directory.services:search_words": "pure: the words of some text, for a search entry",
     "civichub.directory.services:reindex": "rebuilds derived search entries from what is published; "
     "no fact changes, so nothing is audited or told",
@@ -50,6 +52,18 @@ AUDITED_NOT_PUBLISHED = {
     "civichub.core.services:create_api_token": "a person's own credential: audited; an event would tell "
     "a council's webhooks about someone's keys",
     "civichub.core.services:revoke_api_token": "a person's own credential: audited, not an event",
+    "civichub.core.rotation:rotate": "platform upkeep of keys: audited; no council's business, and an "
+    "event would tell webhooks when keys change",
+    "civichub.core.second_factor:begin": "a person's own credential: audited, not an event",
+    "civichub.core.second_factor:confirm": "a person's own credential: audited, not an event",
+    "civichub.core.second_factor:renew_recovery_codes": "a person's own credential: audited, not an event",
+    "civichub.core.second_factor:remove": "a person's own credential: audited, not an event",
+    "civichub.core.second_factor:reset": "a person's own credential (reset by an administrator): audited, "
+    "not an event",
+    "civichub.core.second_factor:verify": "sign-in security: each use of a factor is audited; events carry "
+    "no one's sign-ins",
+    "civichub.core.accounts:change_password": "a person's own credential: audited, not an event",
+    "civichub.core.accounts:sign_out_everywhere": "a person's own sessions: audited, not an event",
     "civichub.integration.services:register_endpoint": "webhook configuration is the delivery channel "
     "itself: audited; publishing it would send endpoints news of themselves",
     "civichub.integration.services:rotate_secret": "webhook configuration: audited, not an event",

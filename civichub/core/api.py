@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from civichub.core import policy, selectors, services, throttle
+from civichub.core import accounts, policy, second_factor, selectors, services, throttle
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import Council, Organisation
@@ -127,6 +127,8 @@ class MeOut(Schema):
     username: str
     name: str
     memberships: list[MembershipOut]
+    second_factor: bool = Field(..., description="Whether you sign in with an authenticator app")
+    second_factor_required: bool = Field(..., description="Whether a role of yours requires one")
 
 
 @router.get("/me", response=MeOut, summary="Who you are signed in as, and your roles")
@@ -145,7 +147,30 @@ def me(request: HttpRequest) -> dict[str, object]:
             }
             for m in selectors.memberships_of(user)  # type: ignore[arg-type]
         ],
+        "second_factor": selectors.second_factor(user) is not None,  # type: ignore[arg-type]
+        "second_factor_required": selectors.second_factor_required(user),  # type: ignore[arg-type]
     }
+
+
+class PasswordChangeIn(Schema):
+    current_password: str = Field(..., max_length=4096)
+    new_password: str = Field(..., max_length=4096)
+
+
+@router.post(
+    "/me/password",
+    response={204: None},
+    summary="Change your password (every session of yours ends; API tokens keep working)",
+)
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> tuple[int, None]:
+    accounts.change_password(actor_for(request), payload.current_password, payload.new_password)
+    return 204, None
+
+
+@router.post("/me/sign-out-everywhere", response={204: None}, summary="End every session of yours")
+def sign_out_everywhere(request: HttpRequest) -> tuple[int, None]:
+    accounts.sign_out_everywhere(actor_for(request))
+    return 204, None
 
 
 class TokenOut(Schema):
@@ -208,6 +233,7 @@ def get_provider(request: HttpRequest, council_slug: str, provider_id: UUID) -> 
 
 
 class PersonWithAccessOut(Schema):
+    membership_id: UUID
     username: str
     name: str
     email: str
@@ -226,6 +252,7 @@ def people_with_access(request: HttpRequest, council_slug: str, purpose: str) ->
     actor = actor_for(request, council_slug, "council.people_with_access.view")
     return [
         {
+            "membership_id": m.pk,
             "username": m.user.username,
             "name": m.user.display_name,
             "email": m.user.email,
@@ -235,6 +262,42 @@ def people_with_access(request: HttpRequest, council_slug: str, purpose: str) ->
         }
         for m in selectors.people_with_access(actor, actor.council, purpose)  # type: ignore[arg-type]
     ]
+
+
+@router.delete(
+    "/c/{council_slug}/memberships/{membership_id}",
+    response={204: None},
+    summary="Take a role away (platform administrators); the person's sessions end at once",
+)
+def remove_membership(request: HttpRequest, council_slug: str, membership_id: UUID) -> tuple[int, None]:
+    actor, council = council_actor(request, council_slug, "council.view")
+    accounts.remove_membership(actor, selectors.membership(council, membership_id))
+    return 204, None
+
+
+class StaffSecondFactorIn(Schema):
+    required: bool = Field(..., description="Whether officers must sign in with an authenticator app")
+
+
+@router.put(
+    "/c/{council_slug}/authenticator-policy",
+    response={200: StaffSecondFactorIn},
+    summary="Require (or not) an authenticator app of the council's officers at sign-in",
+)
+def staff_second_factor(request: HttpRequest, council_slug: str, payload: StaffSecondFactorIn) -> object:
+    actor, council = council_actor(request, council_slug, "council.security.manage")
+    council = accounts.set_staff_second_factor(actor, council, payload.required)
+    return {"required": council.staff_second_factor_required}
+
+
+@router.post(
+    "/platform/users/{username}/reset-authenticator",
+    response={204: None},
+    summary="Remove someone's authenticator app after they lost it (platform administrators; audited)",
+)
+def reset_second_factor(request: HttpRequest, username: str) -> tuple[int, None]:
+    second_factor.reset(actor_for(request), username)
+    return 204, None
 
 
 class LockedAccountOut(Schema):

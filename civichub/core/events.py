@@ -49,6 +49,24 @@ MEMBERSHIP_GRANTED = register(
         {"membership_id": UUID, "user_id": UUID, "role": STRING},
     )
 )
+MEMBERSHIP_REMOVED = register(
+    EventType(
+        "core.membership.removed",
+        1,
+        "Someone's role in a council was taken away (their sessions ended with it).",
+        "core.membership",
+        {"membership_id": UUID, "user_id": UUID, "role": STRING},
+    )
+)
+SECOND_FACTOR_POLICY_CHANGED = register(
+    EventType(
+        "core.council.second_factor_policy_changed",
+        1,
+        "A council started or stopped requiring a second factor of its officers at sign-in.",
+        "core.council",
+        {"council_id": UUID, "required": {"type": "boolean"}},
+    )
+)
 PROVIDER_UPDATED = register(
     EventType(
         "core.provider.updated",

@@ -55,3 +55,29 @@ class ApiTokenForm(forms.Form):
             "max_length": "The token name must be 100 characters or fewer",
         },
     )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app, or a recovery code",
+            "max_length": "A code is 6 digits, or a recovery code of 16 letters and numbers",
+        },
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label="Current password",
+        max_length=4096,
+        strip=False,
+        error_messages={"required": "Enter your current password"},
+    )
+    new_password = forms.CharField(
+        label="New password",
+        max_length=4096,
+        strip=False,
+        error_messages={"required": "Enter a new password"},
+    )

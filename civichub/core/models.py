@@ -11,10 +11,12 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from civichub.core.audit import AuditEntry, AuditHead
 from civichub.core.jobs import ImportRun, Job
 from civichub.core.outbox import DomainEvent
+from civichub.core.secrets import SealedTextField
 from civichub.core.tenancy import TenantScopedModel
 from civichub.core.timestamps import TimestampedModel
 
@@ -30,7 +32,9 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationIdentifier",
+    "RecoveryCode",
     "Role",
+    "SecondFactor",
     "SignInFailures",
     "TimestampedModel",
     "User",
@@ -111,6 +115,9 @@ class Council(TimestampedModel):
     authority_type = models.CharField(max_length=64)
     region = models.CharField(max_length=64)
     nation = models.CharField(max_length=32)
+    staff_second_factor_required = models.BooleanField(
+        default=False, help_text="Officers must sign in with a second factor (an authenticator app's code)"
+    )
 
     class Meta:
         ordering = ["short_name"]
@@ -121,6 +128,15 @@ class Council(TimestampedModel):
 
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Raised to end every session of the user at once: on signing out everywhere, on losing a role and
+    # on a password change. Sessions carry a hash that includes it, so a raise makes each one stale.
+    session_epoch = models.PositiveIntegerField(default=0)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "civichub.core.models.User.session"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:
@@ -176,6 +192,21 @@ class Membership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.council or 'platform'})"
+
+
+class SecondFactor(TimestampedModel):
+    """A person's authenticator app. Until confirmed with a first code it is only being set up."""
+
+    user = models.OneToOneField("User", on_delete=models.CASCADE, related_name="second_factor")
+    secret = SealedTextField(help_text="The app's base32 key, sealed at rest")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0, help_text="The latest time step accepted (no replays)")
+
+
+class RecoveryCode(models.Model):
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
 
 
 class ApiToken(TimestampedModel):

@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "council.providers.view": OFFICERS | {Role.COUNCILLOR},
     "council.providers.manage": frozenset({Role.COMMISSIONER}),
     "council.people_with_access.view": frozenset({Role.COMMISSIONER, Role.RECORDS_MANAGER}),
+    # Whether the council's officers must sign in with a second factor.
+    "council.security.manage": frozenset({Role.COMMISSIONER}),
     # Publishing (and approving providers' proposals) is the council's; providers propose.
     "directory.services.publish": frozenset({Role.COMMISSIONER}),
     "directory.services.propose": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),

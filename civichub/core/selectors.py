@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TypeVar
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -22,7 +23,9 @@ from civichub.core.models import (
     Membership,
     Organisation,
     OrganisationIdentifier,
+    RecoveryCode,
     Role,
+    SecondFactor,
     User,
 )
 from civichub.core.text import clean_text
@@ -168,3 +171,42 @@ def primary_membership(user: User) -> Membership | None:
     memberships = list(memberships_of(user))
     memberships.sort(key=lambda m: HOME_ORDER.index(Role(m.role)))
     return memberships[0] if memberships else None
+
+
+def membership(council: Council, membership_id: UUID | str) -> Membership:
+    """One role held in the council (an id from another council is not found)."""
+    return one_or_404(
+        Membership.objects.filter(council=council).select_related("user"),
+        "There is no such role in this council",
+        pk=membership_id,
+    )
+
+
+# --- Second factor ----------------------------------------------------------------------------
+
+
+def second_factor_required(user: User) -> bool:
+    """Must this person sign in with a second factor? Platform administrators (by setting), and officers
+    of any council that requires it of its staff."""
+    memberships = Membership.objects.filter(user=user)
+    if (
+        settings.CIVICHUB_SECOND_FACTOR_FOR_PLATFORM_ADMINS
+        and memberships.filter(role=Role.PLATFORM_ADMIN).exists()
+    ):
+        return True
+    return memberships.filter(
+        role__in=[role.value for role in policy.OFFICERS], council__staff_second_factor_required=True
+    ).exists()
+
+
+def second_factor(user: User) -> SecondFactor | None:
+    """The person's authenticator app, once set up."""
+    return SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def second_factor_being_set_up(user: User) -> SecondFactor | None:
+    return SecondFactor.objects.filter(user=user, confirmed_at__isnull=True).first()
+
+
+def unused_recovery_codes(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()

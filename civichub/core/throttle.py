@@ -11,8 +11,10 @@ failure like a bad password.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,17 +43,56 @@ class Throttled(Refused):
 
 
 def address_of(request: HttpRequest | None) -> str:
-    # REMOTE_ADDR is what the socket saw; behind a proxy the deployment sets it from X-Forwarded-For.
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:150] if request is not None else "unknown"
+    """The address an attempt came from: the socket's peer, or behind trusted proxies the client they name.
+
+    X-Forwarded-For is believed only as far as it was written by a proxy in CIVICHUB_TRUSTED_PROXIES:
+    it is read from the right (the hop nearest us), skipping trusted proxies, and the first address not
+    ours is the client. Anything further left was written by the client and could be made up to dodge
+    the throttle, so it is never read.
+    """
+    if request is None:
+        return "unknown"
+    peer = request.META.get("REMOTE_ADDR") or "unknown"
+    if not _trusted(peer):
+        return peer[:150]
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop):
+            return _address_or_unknown(hop)
+    return peer[:150]
 
 
-def _account(username: str) -> str:
-    return username.lower()[:150]
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks())
 
 
-def _keys(username: str, address: str) -> list[tuple[str, str]]:
+def _trusted_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(cidr, strict=False) for cidr in settings.CIVICHUB_TRUSTED_PROXIES]
+
+
+def _address_or_unknown(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return (
+            "unknown"  # a proxy that forwards garbage: count it as one bucket, not as a fresh key each time
+        )
+
+
+def _account(username: str, second_factor: bool = False) -> str:
+    # Second-factor failures are counted apart, so the right password cannot wipe them out.
+    return (("2fa:" if second_factor else "") + username.lower())[:150]
+
+
+def _keys(username: str, address: str, second_factor: bool = False) -> list[tuple[str, str]]:
     """What an attempt counts against: its address, and its account if it named one."""
-    return [(ACCOUNT, _account(username)), (ADDRESS, address)] if username else [(ADDRESS, address)]
+    if not username:
+        return [(ADDRESS, address)]
+    return [(ACCOUNT, _account(username, second_factor)), (ADDRESS, address)]
 
 
 def _wait(row: SignInFailures, now: datetime) -> timedelta:
@@ -63,10 +104,10 @@ def _wait(row: SignInFailures, now: datetime) -> timedelta:
     return max(timedelta(0), row.last_failure_at + backoff - now)
 
 
-def check(username: str, address: str) -> None:
+def check(username: str, address: str, *, second_factor: bool = False) -> None:
     """Refuse (Throttled) an attempt made while the account or the address must still wait."""
     now = timezone.now()
-    for scope, key in _keys(username, address):
+    for scope, key in _keys(username, address, second_factor):
         row = SignInFailures.objects.filter(scope=scope, key=key).first()
         wait = _wait(row, now) if row is not None else timedelta(0)
         if wait > timedelta(0):
@@ -81,10 +122,10 @@ def check(username: str, address: str) -> None:
 
 
 @transaction.atomic
-def record_failure(username: str, address: str) -> None:
+def record_failure(username: str, address: str, *, second_factor: bool = False) -> None:
     """Count a failed attempt; the tenth in a row for an account locks it (audited)."""
     now = timezone.now()
-    for scope, key in _keys(username, address):
+    for scope, key in _keys(username, address, second_factor):
         row, _ = SignInFailures.objects.select_for_update().get_or_create(scope=scope, key=key)
         row.failures += 1
         row.last_failure_at = now
@@ -104,9 +145,9 @@ def record_failure(username: str, address: str) -> None:
         row.save()
 
 
-def record_success(username: str) -> None:
-    """A correct password clears the account's count (the address keeps its own)."""
-    SignInFailures.objects.filter(scope=ACCOUNT, key=_account(username)).delete()
+def record_success(username: str, *, second_factor: bool = False) -> None:
+    """A correct password (or code) clears the account's count for it (the address keeps its own)."""
+    SignInFailures.objects.filter(scope=ACCOUNT, key=_account(username, second_factor)).delete()
 
 
 def locked_accounts() -> models.QuerySet[SignInFailures]:
@@ -117,7 +158,8 @@ def locked_accounts() -> models.QuerySet[SignInFailures]:
 def unlock(actor: Actor, username: str) -> None:
     """An administrator unlocks an account before its lock runs out (audited)."""
     policy.require(actor, "platform.manage")
-    cleared, _ = SignInFailures.objects.filter(scope=ACCOUNT, key=_account(username)).delete()
+    keys = [_account(username), _account(username, second_factor=True)]
+    cleared, _ = SignInFailures.objects.filter(scope=ACCOUNT, key__in=keys).delete()
     if not cleared:
         raise Refused.on("username", f"{username} is not locked")
     audit.record(actor, "core.user.unlocked", object_type="core.user", object_id=_account(username))

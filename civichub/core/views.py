@@ -18,7 +18,7 @@ from civichub.core import policy, selectors, services, throttle
 from civichub.core.access import actor_of, council_page, page_of, public, signed_in, user_of
 from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
-from civichub.core.forms import AddCouncilForm, ApiTokenForm, SignInForm, show_refusal
+from civichub.core.forms import AddCouncilForm, ApiTokenForm, show_refusal
 from civichub.core.models import Council, Organisation, Role
 
 
@@ -27,13 +27,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "core/start.html", {"councils": selectors.councils(), "title": "Welcome"})
 
 
-class SignInView(auth_views.LoginView):
-    template_name = "core/sign_in.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-
-sign_in = public(SignInView.as_view())
 sign_out = public(auth_views.LogoutView.as_view())
 
 
@@ -164,6 +157,8 @@ def people_with_access(request: HttpRequest, council: Council) -> HttpResponse:
             "section": "council",
             "title": "People with access",
             "members": members,
+            "can_remove": policy.allows(user_of(request), "platform.manage"),
+            "can_set_policy": policy.allows(user_of(request), "council.security.manage", council),
         },
     )
 

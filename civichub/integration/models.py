@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from civichub.core.models import DomainEvent, Organisation, TimestampedModel
+from civichub.core.secrets import SealedTextField
 from civichub.core.tenancy import TenantScopedModel
 
 
@@ -25,8 +26,9 @@ class WebhookEndpoint(TenantScopedModel, TimestampedModel):
     url = models.URLField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
     event_types = models.JSONField(default=list, blank=True, help_text="Event types to send; empty for all")
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True)
+    # Sealed at rest (core.secrets): the platform must read them back to sign, so they cannot be hashed.
+    secret = SealedTextField()
+    previous_secret = SealedTextField(blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True)

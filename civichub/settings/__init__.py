@@ -110,6 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "civichub.core.passwords.BreachedPatternValidator"},
 ]
 
 # Council officers work on shared machines: sessions end after a working day or when the browser closes.
@@ -180,6 +181,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK = env_flag("CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK")
 # How long a dispatcher holds a delivery it claimed (after a crash, the wait before another sends it).
 CIVICHUB_WEBHOOK_LEASE_SECONDS = int(os.environ.get("CIVICHUB_WEBHOOK_LEASE_SECONDS", "60"))
+
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed when counting failed
+# sign-ins by address (civichub/core/throttle.py). Empty: the socket's peer is the address.
+CIVICHUB_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("CIVICHUB_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Platform administrators must sign in with a second factor (on by default in production settings).
+CIVICHUB_SECOND_FACTOR_FOR_PLATFORM_ADMINS = env_flag("CIVICHUB_SECOND_FACTOR_FOR_PLATFORM_ADMINS")
+
+# Keys that seal the secrets the platform must read back (civichub/core/secrets.py): Fernet keys, comma
+# separated, the sealing one first. Never stored in the database. Production requires them.
+CIVICHUB_SECRETS_KEYS = [k for k in os.environ.get("CIVICHUB_SECRETS_KEYS", "").split(",") if k]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
