@@ -88,6 +88,8 @@ def set_staff_second_factor(actor: Actor, council: Council, required: bool) -> C
     sign-in rather than carrying on for the rest of a session.
     """
     policy.require(actor, "council.security.manage", council)
+    # Read afresh under a lock: two administrators switching it at once must not both sign staff out.
+    council = Council.objects.select_for_update().get(pk=council.pk)
     if council.staff_second_factor_required == required:
         return council
     council.staff_second_factor_required = required

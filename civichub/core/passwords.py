@@ -19,7 +19,15 @@ from django.core.exceptions import ValidationError
 LOOK_ALIKES = str.maketrans(
     {"0": "o", "1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "5": "s", "$": "s", "7": "t"}
 )
-KEYBOARD_RUNS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "abcdefghijklmnopqrstuvwxyz")
+# Rows, the alphabet, and the columns walked downwards one after another ("1qaz2wsx…").
+KEYBOARD_RUNS = (
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1234567890",
+    "abcdefghijklmnopqrstuvwxyz",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
 # Words anyone guessing a council officer's password would try first.
 PLACE_WORDS = frozenset({"civichub", "council", "wigan", "sunderland", "durham", "admin", "welcome"})
 MIN_CORE = 4

@@ -22,6 +22,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
 
 # Sealed values carry a prefix, so a column can be checked for anything stored in clear.
@@ -78,9 +79,12 @@ def key_from_secret_key(secret_key: str) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
-def reset_keyring() -> None:
+def reset_keyring(**kwargs: Any) -> None:
     """Forget the cached keys (after settings change, as in a rotation or a test)."""
     _keyring.cache_clear()
+
+
+setting_changed.connect(reset_keyring)
 
 
 class SealedTextField(models.TextField):
