@@ -63,7 +63,7 @@ class CodeForm(forms.Form):
         max_length=40,
         error_messages={
             "required": "Enter the 6-digit code from your authenticator app, or a recovery code",
-            "max_length": "A code is 6 digits, or a recovery code of 16 letters and numbers",
+            "max_length": "A code is 6 digits, or a recovery code of 24 letters and numbers",
         },
     )
 

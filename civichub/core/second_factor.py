@@ -3,7 +3,7 @@
 The app's key is a secret the platform must read back to check codes, so it is sealed at rest
 (`core.secrets`). A code is accepted once only: the time step it belongs to is kept, and a code of that
 step or an earlier one is refused, so a code seen over a shoulder or in a log cannot be replayed.
-Recovery codes are 80 random bits each and stored only as SHA-256 digests; each works once.
+Recovery codes are 120 random bits each and stored only as SHA-256 digests; each works once.
 
 Wrong codes count against the account and address like wrong passwords (`core.throttle`), under their
 own count, so a correct password does not wipe out the second factor's failures.
@@ -30,7 +30,8 @@ STEP_SECONDS = 30
 DRIFT_STEPS = 1  # a phone's clock may be a step either way
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-RECOVERY_LENGTH = 16  # 16 characters of 32 = 80 bits
+# 24 characters of 32 = 120 bits: above ASVS 2.6.2's 112, so an unsalted digest resists offline guessing.
+RECOVERY_LENGTH = 24
 
 
 @transaction.atomic
