@@ -118,7 +118,7 @@ def test_good_passwords_pass(password: str) -> None:
 
 def _every_row_as_text() -> str:
     """What a database dump holds: every value of every table, as text."""
-    parts = []
+    parts: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our tables

@@ -28,12 +28,18 @@ def _sign_in(client: Client, user) -> str:
     return response.headers.get("Location", "")
 
 
+def _key_on(page: str) -> str:
+    found = re.search(r'data-testid="authenticator-key">([A-Z2-7]+)<', page)
+    assert found is not None, "the page shows no key"
+    return found.group(1)
+
+
 def _set_up_on_the_web(client: Client) -> tuple[str, list[str]]:
     """Set up an app through the account pages, as a person would; returns its key and recovery codes."""
     client.post("/account/authenticator/", {"action": "begin"})
     page = client.get("/account/authenticator/").content.decode()
     assert "<svg" in page and "<title>QR code of your authenticator key</title>" in page
-    key = re.search(r'data-testid="authenticator-key">([A-Z2-7]+)<', page).group(1)
+    key = _key_on(page)
     done = client.post("/account/authenticator/", {"code": pyotp.TOTP(key).now()}).content.decode()
     codes = re.findall(r'<code class="civichub-token">([A-Z0-9-]+)</code>', done)
     return key, codes
@@ -130,7 +136,7 @@ def test_a_council_can_require_it_of_its_officers(make_user, client_as, wigan) -
     assert client.get("/sign-in/code/").headers["Location"] == "/sign-in/set-up-authenticator/"
     client.post("/sign-in/set-up-authenticator/", {"action": "begin"})
     page = client.get("/sign-in/set-up-authenticator/").content.decode()
-    key = re.search(r'data-testid="authenticator-key">([A-Z2-7]+)<', page).group(1)
+    key = _key_on(page)
     assert "_auth_user_id" not in client.session
     done = client.post("/sign-in/set-up-authenticator/", {"code": pyotp.TOTP(key).now()})
     assert "Your recovery codes" in done.content.decode()
