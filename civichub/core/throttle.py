@@ -100,7 +100,10 @@ def _wait(row: SignInFailures, now: datetime) -> timedelta:
         return row.locked_until - now
     if row.failures < FREE_FAILURES or row.last_failure_at is None:
         return timedelta(0)
-    backoff = min(timedelta(seconds=2 ** (row.failures - FREE_FAILURES)), LONGEST_WAIT)
+    # The exponent is capped: 2**20 s is past the longest wait already, and an uncapped one overflows
+    # timedelta once an address has failed a few dozen times.
+    doublings = min(row.failures - FREE_FAILURES, 20)
+    backoff = min(timedelta(seconds=2**doublings), LONGEST_WAIT)
     return max(timedelta(0), row.last_failure_at + backoff - now)
 
 

@@ -103,3 +103,12 @@ def test_bad_api_tokens_are_throttled_by_address_and_a_good_one_still_works(make
     assert throttled.status_code == 429 and throttled["Retry-After"] == "1"
     assert throttled.json()["detail"].startswith("Too many failed sign-ins")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {good}").status_code == 200
+
+
+def test_an_address_that_failed_hundreds_of_times_still_just_waits(db) -> None:
+    SignInFailures.objects.create(
+        scope="address", key="192.0.2.200", failures=500, last_failure_at=timezone.now()
+    )
+    with pytest.raises(throttle.Throttled) as wait:
+        throttle.check("anyone", "192.0.2.200")
+    assert wait.value.retry_after == throttle.LONGEST_WAIT.total_seconds()
