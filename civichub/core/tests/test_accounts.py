@@ -1,22 +1,16 @@
-"""Sessions end when trust changes; passwords refuse breached patterns; secrets are sealed at rest and
-rotate; the address behind a proxy is believed only from a trusted proxy."""
+"""Sessions end when trust changes; passwords refuse breached patterns; the address behind a proxy is
+believed only from a trusted proxy. (Sealed secrets: integration's test_sealed_secrets.)"""
 
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
-from civichub.core import accounts, rotation, second_factor, throttle
+from civichub.core import accounts, throttle
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import AuditEntry, DomainEvent, Role
 from civichub.core.passwords import BreachedPatternValidator
-from civichub.core.secrets import PREFIX, SecretUnreadable
-from civichub.integration.models import WebhookEndpoint
-from civichub.integration.services import register_endpoint, rotate_secret
 
 PASSWORD = "a-long-test-password"
 NEW_PASSWORD = "plaid ferret orbits quietly"
@@ -114,48 +108,6 @@ def test_breached_patterns_are_refused(password: str) -> None:
 @pytest.mark.parametrize("password", ["plaid ferret orbits quietly", "tin-lantern-harbour-9", "Mx7#kq2Lp9vR"])
 def test_good_passwords_pass(password: str) -> None:
     BreachedPatternValidator().validate(password)
-
-
-def _every_row_as_text() -> str:
-    """What a database dump holds: every value of every table, as text."""
-    parts: list[str] = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our tables
-            parts.extend(str(value) for row in cursor.fetchall() for value in row)
-    return "\n".join(parts)
-
-
-def test_a_dump_without_the_key_shows_no_secret(make_user, wigan) -> None:
-    officer = make_user(Role.COMMISSIONER, wigan)
-    actor = Actor(user=officer, council=wigan)
-    endpoint = register_endpoint(actor, wigan, url="http://127.0.0.1:9/hook", event_types=[])
-    endpoint = rotate_secret(actor, endpoint)  # a current and a previous secret
-    factor = second_factor.begin(Actor(user=officer))
-    dump = _every_row_as_text()
-    for secret in (endpoint.secret, endpoint.previous_secret, factor.secret):
-        assert len(secret) >= 16 and secret not in dump
-    assert dump.count(PREFIX) >= 3
-
-
-def test_rotation_reseals_every_secret_under_the_new_key(make_user, wigan, settings) -> None:
-    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    settings.CIVICHUB_SECRETS_KEYS = [old]
-    officer = make_user(Role.COMMISSIONER, wigan)
-    endpoint = register_endpoint(
-        Actor(user=officer, council=wigan), wigan, url="http://127.0.0.1:9/hook", event_types=[]
-    )
-    settings.CIVICHUB_SECRETS_KEYS = [new, old]
-    assert not rotation.survey().only_newest_key
-    call_command("secrets", "rotate")
-    assert rotation.survey().only_newest_key
-    settings.CIVICHUB_SECRETS_KEYS = [new]  # the old key can go now
-    assert WebhookEndpoint.objects.for_council(wigan).get(pk=endpoint.pk).secret == endpoint.secret
-    entry = AuditEntry.objects.get(action="core.secrets.rotated")
-    assert entry.data["total"] >= 1 and entry.actor_id == "system:secrets-rotate"
-    settings.CIVICHUB_SECRETS_KEYS = [old]  # a key that no longer opens anything
-    with pytest.raises(SecretUnreadable):
-        WebhookEndpoint.objects.for_council(wigan).get(pk=endpoint.pk)
 
 
 @override_settings(CIVICHUB_TRUSTED_PROXIES=["10.0.0.0/8"])
