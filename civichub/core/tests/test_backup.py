@@ -97,7 +97,7 @@ class Platform:
             with sqlite3.connect(self.sqlite_path) as db:
                 return db.execute(sql).fetchall()
         with psycopg.connect(**self.connect_kwargs, dbname=self.name) as db:
-            return db.execute(sql).fetchall()  # type: ignore[arg-type]
+            return db.execute(sql).fetchall()
 
     def tables(self) -> list[str]:
         if self.sqlite_path is not None:
@@ -146,7 +146,7 @@ def new_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
             return Platform(role, f"sqlite:///{path}", folder / "media", sqlite_path=path)
         name = f"civichub_backup_{role}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(**server, dbname="postgres", autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+            db.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
         return Platform(name, _postgres_url(server, name), folder / "media", connect_kwargs=server)
 
@@ -154,7 +154,7 @@ def new_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
     if made:
         with psycopg.connect(**server, dbname="postgres", autocommit=True) as db:
             for name in made:
-                db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+                db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Writer:
