@@ -112,6 +112,9 @@ def _sqlite_load(dump: Path) -> None:
     source = sqlite3.connect(f"{dump.resolve().as_uri()}?mode=ro", uri=True)
     target = sqlite3.connect(_sqlite_name(), uri=True, timeout=30)
     try:
+        # Straight into the file, not through the write-ahead log: in WAL mode every page would be
+        # written twice, to the log and again at the checkpoint. Django's next connection turns WAL on.
+        target.execute("PRAGMA journal_mode=DELETE")
         source.backup(target)
     finally:
         target.close()
