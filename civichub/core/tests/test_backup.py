@@ -16,12 +16,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 import psycopg
@@ -160,16 +161,18 @@ def new_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
 class Writer:
     """A `civichub shell` process committing audited writes until told to stop; collects what it committed."""
 
-    def __init__(self, platform: Platform):
+    def __init__(self, platform: Platform, errors: IO[str]):
         self.committed: list[str] = []
         self.finished = False
         self._changed = threading.Condition()
+        # A file, not a pipe: a pipe nobody reads would stop the writer once it filled.
+        self._errors = errors
         self._process = subprocess.Popen(
             [sys.executable, "-m", "civichub.cli", "shell", "--no-imports", "-c", WRITER],
             env=platform.env(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._errors,
             text=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -189,7 +192,7 @@ class Writer:
         """Block until `count` writes have committed (the timeout only turns a hung writer into a failure)."""
         with self._changed:
             self._changed.wait_for(lambda: len(self.committed) >= count or self.finished, timeout=600)
-            assert len(self.committed) >= count, f"the writer stopped early: {self.stop_and_errors()}"
+            assert len(self.committed) >= count, f"the writer stopped early: {self.kill()}"
             return list(self.committed)
 
     def stop(self) -> list[str]:
@@ -197,13 +200,15 @@ class Writer:
         self._process.stdin.close()
         self._process.wait(timeout=600)
         self._reader.join(timeout=600)
-        assert self._process.returncode == 0, self.stop_and_errors()
+        assert self._process.returncode == 0, self.kill()
         return list(self.committed)
 
-    def stop_and_errors(self) -> str:
+    def kill(self) -> str:
+        """Stop at once, and say what the writer said on stderr."""
         self._process.kill()
-        assert self._process.stderr is not None
-        return self._process.stderr.read()
+        self._process.wait(timeout=600)
+        self._errors.seek(0)
+        return self._errors.read()
 
 
 def _ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -232,12 +237,17 @@ def round_trip(
         (source.media / name).write_bytes(content)
     backup = tmp_path_factory.mktemp("backups") / "taken-mid-write"
 
-    writer = Writer(source)
-    before = writer.wait_for(25)
-    _ok(source.civichub("backup", str(backup)))
-    # The platform goes on taking writes after a backup as during it.
-    writer.wait_for(len(writer.committed) + 10)
-    written = writer.stop()
+    with tempfile.TemporaryFile("w+") as errors:
+        writer = Writer(source, errors)
+        try:
+            before = writer.wait_for(25)
+            _ok(source.civichub("backup", str(backup)))
+            # The platform goes on taking writes after a backup as during it.
+            writer.wait_for(len(writer.committed) + 10)
+        except BaseException:
+            writer.kill()
+            raise
+        written = writer.stop()
 
     restored = new_platform("restored")
     restore_output = _ok(restored.civichub("restore", str(backup)))
