@@ -64,3 +64,4 @@ bench: setup
 	$(RUN) python benchmarks/webhooks.py --events 10000 --kills
 	$(RUN) python benchmarks/directory.py --services 100000
 	$(RUN) python benchmarks/throttle.py
+	$(RUN) python benchmarks/backup.py --services 100000

@@ -164,6 +164,10 @@ STATICFILES_DIRS = [
     # Compiled by `npm run build` (make assets) from civichub/assets/.
     BASE_DIR / "build" / "assets",
 ]
+# Stored files (uploads waiting for an import, later documents): a folder of their own, which
+# `civichub backup` copies whole and `civichub restore` needs empty. Unset, Django would store them in
+# whatever directory the process was started from.
+MEDIA_ROOT = Path(os.environ.get("CIVICHUB_MEDIA_DIR", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
