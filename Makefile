@@ -9,12 +9,13 @@ RUN := $(UV) run --frozen
 export UV_COMPILE_BYTECODE := 1
 PORT ?= 8000
 
-.PHONY: help demo test test-sqlite test-postgres lint check bench setup assets system-deps serve
+.PHONY: help demo test test-sqlite test-postgres lint check bench setup assets system-deps serve sbom
 
 help:
 	@echo "make demo   - install everything, load the demo councils and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - lint, type-check and run the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  - run the benchmarks in benchmarks/"
+	@echo "make sbom   - write CycloneDX SBOMs of the Python and npm dependencies to build/sbom/"
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -48,6 +49,17 @@ lint: setup
 	CIVICHUB_SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  CIVICHUB_SECRETS_KEYS="$$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 	  DJANGO_SETTINGS_MODULE=civichub.settings.production $(RUN) civichub check --deploy --fail-level WARNING
+	UV="$(UV)" scripts/audit-dependencies
+
+# CycloneDX SBOMs of what ships: the Python packages locked for run time (uv.lock without the dev tools,
+# with their hashes) and the npm packages the assets are built from (package-lock.json).
+sbom: setup
+	mkdir -p build/sbom
+	$(UV) export --frozen --quiet --no-dev --no-emit-project --format requirements-txt -o build/sbom/python-requirements.txt
+	PYTHONWARNINGS=ignore $(RUN) cyclonedx-py requirements --pyproject pyproject.toml --mc-type application \
+	  --output-reproducible -o build/sbom/python.cdx.json build/sbom/python-requirements.txt
+	npm sbom --sbom-format cyclonedx --package-lock-only --loglevel=error > build/sbom/npm.cdx.json
+	@echo "SBOMs written: build/sbom/python.cdx.json, build/sbom/npm.cdx.json"
 
 test-sqlite: setup
 	$(RUN) pytest
