@@ -97,3 +97,25 @@ IMPORT_COMPLETED = register(
         },
     )
 )
+# A number per kind of record (days, or rows removed): the kinds are registered (core/retention.py).
+PER_KIND = {"type": "object", "additionalProperties": INTEGER}
+RETENTION_CHANGED = register(
+    EventType(
+        "core.retention.changed",
+        1,
+        "A council changed how long the platform keeps its delivered events, delivery attempts, finished "
+        "jobs or imports (days per kind of record).",
+        "core.council",
+        {"periods": PER_KIND},
+    )
+)
+RETENTION_PRUNED = register(
+    EventType(
+        "core.retention.pruned",
+        1,
+        "Records older than their retention period were removed (counts per kind); the events still "
+        "owed to a webhook were kept. Cursors (`after=seq`) go on working.",
+        "core.council",
+        {"counts": PER_KIND, "periods": PER_KIND},
+    )
+)

@@ -1,8 +1,8 @@
 """Core models: tenancy (Council), organisations and their identifiers, users, memberships, API tokens.
 
 The kernel's other records live beside the code that owns them and are gathered here: the audit log
-(`audit`), the outbox (`outbox`), background jobs and import runs (`jobs`); the
-tenant-scoped base is in `tenancy`.
+(`audit`), the outbox (`outbox`), background jobs and import runs (`jobs`), retention periods
+(`retention`); the tenant-scoped base is in `tenancy`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from civichub.core.audit import AuditEntry, AuditHead
 from civichub.core.jobs import ImportRun, Job
 from civichub.core.outbox import DomainEvent
+from civichub.core.retention import RetentionPeriod
 from civichub.core.secrets import SealedTextField
 from civichub.core.tenancy import TenantScopedModel
 from civichub.core.timestamps import TimestampedModel
@@ -33,6 +34,7 @@ __all__ = [
     "Organisation",
     "OrganisationIdentifier",
     "RecoveryCode",
+    "RetentionPeriod",
     "Role",
     "SecondFactor",
     "SignInFailures",

@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "integration.events.view": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.webhooks.manage": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
     "integration.imports.run": frozenset({Role.COMMISSIONER}),
+    # How long the council's events, delivery logs, jobs and imports are kept: the council's own choice.
+    "council.retention.manage": frozenset({Role.COMMISSIONER}),
     "platform.manage": frozenset(),
 }
 

@@ -5,6 +5,7 @@ Reads of personal data (who has access to a council) are audited here, with the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
@@ -24,10 +25,12 @@ from civichub.core.models import (
     Organisation,
     OrganisationIdentifier,
     RecoveryCode,
+    RetentionPeriod,
     Role,
     SecondFactor,
     User,
 )
+from civichub.core.retention import KINDS, days_for
 from civichub.core.text import clean_text
 
 M = TypeVar("M", bound=Model)
@@ -210,3 +213,32 @@ def second_factor_being_set_up(user: User) -> SecondFactor | None:
 
 def unused_recovery_codes(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Period:
+    """How long a council keeps one kind of record, and whether that is the platform's default."""
+
+    kind: str
+    label: str
+    hint: str
+    days: int
+    default_days: int
+    is_default: bool
+
+
+def retention_periods(actor: Actor, council: Council) -> list[Period]:
+    """Every kind of record the platform prunes, with the council's period for it (see core/retention)."""
+    policy.require(actor, "council.retention.manage", council)
+    own = dict(RetentionPeriod.objects.for_council(council).values_list("kind", "days"))
+    return [
+        Period(
+            kind.name,
+            kind.label,
+            kind.hint,
+            days,
+            kind.days_by_default,
+            kind.name not in own,
+        )
+        for kind, days in ((KINDS[name], days) for name, days in days_for(council).items())
+    ]

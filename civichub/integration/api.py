@@ -6,10 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Body, Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from civichub.core import pruning
 from civichub.core import selectors as core_selectors
 from civichub.core.actors import Actor
 from civichub.core.api import council_actor
@@ -19,6 +20,7 @@ from civichub.core.importing import MAX_BYTES
 from civichub.core.importing.runner import start_import as accept_import
 from civichub.core.models import ImportRun
 from civichub.core.pagination import LimitOffset
+from civichub.core.retention import MAX_DAYS, MIN_DAYS
 from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
 from civichub.integration.models import WebhookDelivery, WebhookEndpoint
@@ -319,3 +321,53 @@ def list_platform_imports(request: HttpRequest) -> Any:
 def get_import(request: HttpRequest, council_slug: str, run_id: UUID) -> ImportRun:
     actor, council = council_actor(request, council_slug, "integration.imports.run")
     return selectors.import_run(actor, council, run_id)
+
+
+class RetentionPeriodOut(Schema):
+    kind: str
+    label: str
+    description: str = Field(..., alias="hint")
+    days: int = Field(..., description="Records of this kind older than this are removed")
+    default_days: int = Field(..., description="The platform's default for this kind")
+    is_default: bool = Field(..., description="True when the council has not set its own period")
+
+
+class RetentionOut(Schema):
+    periods: list[RetentionPeriodOut]
+    minimum_days: int = MIN_DAYS
+    maximum_days: int = MAX_DAYS
+
+
+@router.get(
+    "/c/{council_slug}/retention",
+    response=RetentionOut,
+    summary="How long the council's events, delivery attempts, finished jobs and imports are kept",
+)
+def get_retention(request: HttpRequest, council_slug: str) -> dict[str, Any]:
+    actor, council = council_actor(request, council_slug, "council.retention.manage")
+    return {"periods": core_selectors.retention_periods(actor, council)}
+
+
+# The body is checked by the service, not by its schema: the council and the caller's permission are
+# checked first, and each refused period gets the service's own message, named by its kind.
+PERIODS_BODY = {
+    "type": "object",
+    "description": "Days to keep each kind of record, by kind (see GET); a kind left out goes back to "
+    "the platform's default",
+    "additionalProperties": {"type": "integer", "minimum": MIN_DAYS, "maximum": MAX_DAYS},
+    "example": {"events": 730, "delivery_attempts": 90, "jobs": 365, "import_runs": 365},
+}
+
+
+@router.put(
+    "/c/{council_slug}/retention",
+    response=RetentionOut,
+    summary="Set every retention period, in whole days (a kind left out goes back to the default)",
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": PERIODS_BODY}}, "required": True}
+    },
+)
+def set_retention(request: HttpRequest, council_slug: str, payload: Body[dict[str, Any]]) -> dict[str, Any]:
+    actor, council = council_actor(request, council_slug, "council.retention.manage")
+    pruning.set_periods(actor, council, payload)
+    return {"periods": core_selectors.retention_periods(actor, council)}

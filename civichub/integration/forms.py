@@ -28,3 +28,13 @@ class EndpointForm(forms.Form):
         self.fields["event_types"].choices = [  # type: ignore[attr-defined]
             (t.name, t.name) for t in sorted(CATALOGUE.values(), key=lambda t: t.name) if t.tenant
         ]
+
+
+class RetentionForm(forms.Form):
+    """One field per kind of record the platform prunes, in days. The service checks the numbers (whole
+    days, within the bounds) so that the page and the API refuse alike."""
+
+    def __init__(self, *args: object, kinds: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for kind in kinds:
+            self.fields[kind] = forms.CharField(required=False, max_length=12)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/types/", views.event_types, name="event-types"),
     path("c/<slug:council_slug>/events/", views.events, name="events"),
     path("c/<slug:council_slug>/webhooks/", views.webhooks, name="webhooks"),
+    path("c/<slug:council_slug>/retention/", views.retention, name="retention"),
     path("c/<slug:council_slug>/webhooks/<uuid:endpoint_id>/", views.webhook, name="webhook"),
     path(
         "c/<slug:council_slug>/webhooks/<uuid:endpoint_id>/<slug:action>/",

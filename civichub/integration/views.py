@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from civichub.core import pruning
+from civichub.core import selectors as core_selectors
 from civichub.core.access import actor_of, council_page, page_of, public
 from civichub.core.catalogue import CATALOGUE
 from civichub.core.errors import Refused
@@ -14,9 +16,10 @@ from civichub.core.forms import show_refusal
 from civichub.core.importing.registry import IMPORT_TYPES, MAX_BYTES, council_types
 from civichub.core.importing.runner import start_import
 from civichub.core.models import Council
+from civichub.core.retention import MAX_DAYS, MIN_DAYS
 from civichub.core.selectors import acting_provider
 from civichub.integration import selectors, services
-from civichub.integration.forms import EndpointForm
+from civichub.integration.forms import EndpointForm, RetentionForm
 
 PAGE = 50
 
@@ -198,4 +201,34 @@ def import_run(request: HttpRequest, council: Council, run_id: str) -> HttpRespo
             "run": run,
             "kind": IMPORT_TYPES.get(run.import_type),
         },
+    )
+
+
+@council_page("council.retention.manage")
+def retention(request: HttpRequest, council: Council) -> HttpResponse:
+    """How long the council keeps its delivered events, delivery attempts, finished jobs and imports."""
+    actor = actor_of(request)
+    periods = core_selectors.retention_periods(actor, council)
+    form = RetentionForm(request.POST or None, kinds=[p.kind for p in periods])
+    if request.method == "POST" and form.is_valid():
+        try:
+            pruning.set_periods(actor, council, form.cleaned_data)
+        except Refused as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, "Retention periods saved")
+            return redirect("integration:retention", council_slug=council.slug)
+    return render(
+        request,
+        "integration/retention.html",
+        {
+            "council": council,
+            "section": "council",
+            "title": "How long records are kept",
+            "form": form,
+            "periods": periods,
+            "min_days": MIN_DAYS,
+            "max_days": MAX_DAYS,
+        },
+        status=400 if form.errors else 200,
     )

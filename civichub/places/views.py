@@ -111,6 +111,7 @@ def council_overview(request: HttpRequest, council: Council) -> HttpResponse:
             "can_see_people": policy.allows(user, "council.people_with_access.view", council),
             "can_manage_webhooks": policy.allows(user, "integration.webhooks.manage", council),
             "can_import": policy.allows(user, "integration.imports.run", council),
+            "can_manage_retention": policy.allows(user, "council.retention.manage", council),
             "can_publish_services": policy.allows(user, "directory.services.publish", council),
             "can_view_services": policy.allows(user, "directory.services.view", council),
         },

@@ -199,6 +199,16 @@ CIVICHUB_SECOND_FACTOR_FOR_PLATFORM_ADMINS = env_flag("CIVICHUB_SECOND_FACTOR_FO
 # separated, the sealing one first. Never stored in the database. Production requires them.
 CIVICHUB_SECRETS_KEYS = [k for k in os.environ.get("CIVICHUB_SECRETS_KEYS", "").split(",") if k]
 
+# How long the platform keeps its own machinery's records (delivered events, webhook delivery attempts,
+# finished jobs, import runs), in days: the defaults a council starts with and the periods of the
+# platform's own rows. Each kind declares its default (civichub/core/retention.py);
+# CIVICHUB_RETENTION_<KIND>_DAYS overrides it, e.g. CIVICHUB_RETENTION_DELIVERY_ATTEMPTS_DAYS=30.
+CIVICHUB_RETENTION_DAYS = {
+    name.removeprefix("CIVICHUB_RETENTION_").removesuffix("_DAYS").lower(): int(value)
+    for name, value in os.environ.items()
+    if name.startswith("CIVICHUB_RETENTION_") and name.endswith("_DAYS")
+}
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
