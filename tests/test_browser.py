@@ -150,6 +150,7 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/events/",
         "/c/wigan/webhooks/",
         "/c/wigan/imports/",
+        "/c/wigan/retention/",
         "/c/wigan/reports/",
         "/c/wigan/responsibilities/",
         "/c/wigan/services/",

@@ -62,21 +62,24 @@ def _clean_days(kind: str, value: object) -> int | FieldError:
 def set_periods(actor: Actor, council: Council, days: Mapping[str, object]) -> dict[str, int]:
     """Set how long the council keeps each kind of record, in whole days (MIN_DAYS to MAX_DAYS).
 
-    The whole setting at once, as a PUT: a kind left out goes back to the platform's default. Returns
-    the periods now in force. Refuses, naming each field, an unknown kind or a bad number of days.
+    The whole setting at once, as a PUT: a kind left out, or set to the platform's default, follows the
+    default (and any later change of it). Returns the periods now in force. Refuses, naming each field
+    in the order of the kinds, an unknown kind or a bad number of days.
     """
     policy.require(actor, "council.retention.manage", council)
-    errors = [
-        FieldError(kind, f"Not a kind of record the platform keeps: choose from {', '.join(sorted(KINDS))}")
-        for kind in sorted(set(days) - set(KINDS))
-    ]
-    chosen: dict[str, int] = {}
-    for kind in sorted(set(days) & set(KINDS)):
+    errors, chosen = [], {}
+    for kind in KINDS:  # the order the page shows them in, so its error summary reads the same way
+        if kind not in days:
+            continue
         cleaned = _clean_days(kind, days[kind])
         if isinstance(cleaned, FieldError):
             errors.append(cleaned)
-        else:
+        elif cleaned != KINDS[kind].days_by_default:
             chosen[kind] = cleaned
+    errors += [
+        FieldError(kind, f"Not a kind of record the platform keeps: choose from {', '.join(sorted(KINDS))}")
+        for kind in sorted(set(days) - set(KINDS))
+    ]
     if errors:
         raise Refused("; ".join(str(e) for e in errors), errors)
     own = RetentionPeriod.objects.for_council(council)
