@@ -219,6 +219,7 @@ def prune(
     counts: Counter[str] = Counter({kind: 0 for kind in ("events", "import_runs", "import_files", "jobs")})
     if council is not None:
         for keeper in KEEPERS.values():
+            counts.update({kind: 0 for kind in keeper.hanging(council, [], before)})  # report every kind
             for kind, rows in keeper.prunable(council, before).items():
                 counts[kind] += _in_batches(rows, dry_run=dry_run, batch=batch)
     _prune_events(council, before, dry_run=dry_run, batch=batch, counts=counts)

@@ -293,6 +293,8 @@ def test_the_command_prunes_every_council_and_the_platform(wigan, sunderland, no
     call_command("retention", "prune")
     out = capsys.readouterr().out
     assert [line.split(":")[0] for line in out.splitlines()] == ["sunderland", "wigan", "platform"]
+    nothing = "delivery_attempts 0, events 0, import_files 0, import_runs 0, jobs 0, webhook_deliveries 0"
+    assert out.splitlines()[0].startswith(f"sunderland: removed {nothing}"), "every kind is reported"
     assert AuditEntry.objects.filter(action="core.retention.pruned").count() == 3
     with pytest.raises(CommandError, match="No council has the slug 'nowhere'"):
         call_command("retention", "prune", "--council", "nowhere")
