@@ -77,3 +77,4 @@ bench: setup
 	$(RUN) python benchmarks/directory.py --services 100000
 	$(RUN) python benchmarks/throttle.py
 	$(RUN) python benchmarks/backup.py --services 100000
+	$(RUN) python benchmarks/retention.py --events 100000

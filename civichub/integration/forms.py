@@ -37,4 +37,4 @@ class RetentionForm(forms.Form):
     def __init__(self, *args: object, kinds: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for kind in kinds:
-            self.fields[kind] = forms.CharField(required=False, max_length=12)
+            self.fields[kind] = forms.CharField(required=False)
