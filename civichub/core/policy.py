@@ -34,6 +34,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "integration.events.view": OFFICERS | {Role.PROVIDER_STAFF},
     "integration.webhooks.manage": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
     "integration.imports.run": frozenset({Role.COMMISSIONER}),
+    # The market: officers read a council's markets and note what they make of a provider; only a
+    # provider's own staff change its offers (the service checks whose); commissioners run cost exercises
+    # and publish statements; providers see the aggregates of exercises, never another's return.
+    "market.view": OFFICERS | {Role.COUNCILLOR, Role.PROVIDER_STAFF},
+    "market.figures.view": OFFICERS | {Role.COUNCILLOR},
+    "market.providers.register": frozenset({Role.COMMISSIONER}),
+    "market.providers.assess": OFFICERS,
+    "market.offers.edit": frozenset({Role.PROVIDER_STAFF}),
+    "market.manage": frozenset({Role.COMMISSIONER}),
+    "market.returns.submit": frozenset({Role.PROVIDER_STAFF}),
+    "market.returns.view": OFFICERS,
     "platform.manage": frozenset(),
 }
 
