@@ -62,3 +62,4 @@ bench: setup
 	$(RUN) python benchmarks/webhooks.py --events 10000
 	$(RUN) python benchmarks/webhooks.py --events 10000 --kills
 	$(RUN) python benchmarks/directory.py --services 100000
+	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000

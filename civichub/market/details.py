@@ -18,8 +18,10 @@ from civichub.market.costs import lines_of
 from civichub.market.models import CqcRating, MarketCategory
 from civichub.places import selectors as places
 
-AMOUNT = re.compile(r"^£?\s*\d{1,9}(\.\d{1,2})?$")
-QUANTITY = re.compile(r"^-?\d{1,10}(\.\d{1,2})?$")
+# At most £99,999,999.99: what the columns hold (a larger figure is a typing slip, not a price).
+AMOUNT = re.compile(r"^£?\s*\d{1,8}(\.\d{1,2})?$")
+QUANTITY = re.compile(r"^-?\d{1,9}(\.\d{1,2})?$")
+MAX_STAFF = 1_000_000
 WARD = re.compile(r"^[EWSN]05\d{6}$|^S13\d{6}$|^N08\d{6}$")
 LSOA = re.compile(r"^E01\d{6}$|^W01\d{6}$")
 
@@ -116,6 +118,9 @@ def check_offer(category: MarketCategory, raw: dict[str, Any]) -> OfferDetails:
     price = amount(raw.get("price"), "price", errors, label="a price")
     posts = int(quantity(raw.get("staff_posts") or 0, "staff_posts", errors, whole=True))
     vacancies = int(quantity(raw.get("staff_vacancies") or 0, "staff_vacancies", errors, whole=True))
+    for name, count in (("staff_posts", posts), ("staff_vacancies", vacancies)):
+        if count > MAX_STAFF:
+            errors.append(FieldError(name, f"Must be {MAX_STAFF:,} or fewer"))
     started = a_date(raw.get("started_on"), "started_on", errors)
     if started and started > timezone.localdate():
         errors.append(FieldError("started_on", "Cannot be in the future"))

@@ -12,16 +12,17 @@ no threshold, so these are a reading aid, not a test.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, ExtractYear
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
 
-from civichub.core.models import Council
+from civichub.core.models import Council, Organisation
 from civichub.market.costs import quartiles
-from civichub.market.models import MarketCategory, Offer, OfferArea
+from civichub.market.models import MarketCategory, OfferArea
 from civichub.places import selectors as places
 
 CONCENTRATED, HIGHLY_CONCENTRATED = 1000, 2000
@@ -158,81 +159,114 @@ def in_place(market: MarketCategory, area_gss: str, ward: str = "") -> Any:
     return rows.filter(ward_code=ward) if ward else rows
 
 
-def concentration(rows: Any, measure: str) -> Concentration:
-    """HHI and the largest share of `measure` (capacity or spend) among providers, in one SQL query over
-    the per-provider sums (the database wraps the grouped query in a subquery)."""
+def totals(rows: Any, *, leaders: bool = True) -> tuple[Concentration, Concentration, float]:
+    """(capacity concentration, spend concentration, capacity rated Good or better) in one SQL query over
+    the per-provider sums: the database wraps the grouped query in a subquery and aggregates it (sums,
+    sums of squares for the HHI, the largest)."""
     per_provider = rows.values("organisation_id").annotate(
-        amount=Sum(measure), square=Sum(measure) * Sum(measure)
+        c=Sum("capacity"),
+        s=Sum("spend"),
+        cc=Sum("capacity") * Sum("capacity"),
+        ss=Sum("spend") * Sum("spend"),
+        g=Sum("capacity", filter=Q(is_good=True)),
     )
+    # The aggregates' names must differ from the annotations': they resolve against each other.
     found = per_provider.aggregate(
-        n=Count("*"), total=Sum("amount"), squares=Sum("square"), largest=Max("amount")
+        n=Count("*"),
+        c_total=Sum("c"),
+        s_total=Sum("s"),
+        c_squares=Sum("cc"),
+        s_squares=Sum("ss"),
+        c_largest=Max("c"),
+        s_largest=Max("s"),
+        good=Sum("g"),
     )
-    total = float(found["total"] or 0)
-    if not total:
-        return Concentration(found["n"] or 0, 0.0, None, None, "")
-    leader = (
-        per_provider.order_by("-amount", "organisation__name")
-        .values_list("organisation__name", flat=True)
-        .first()
+
+    def read(total: Any, squares: Any, largest: Any, order: str) -> Concentration:
+        total = float(total or 0)
+        if not total:
+            return Concentration(found["n"] or 0, 0.0, None, None, "")
+        leader = per_provider.order_by(order, "organisation__name").values_list(
+            "organisation__name", flat=True
+        )
+        return Concentration(
+            providers=found["n"],
+            total=total,
+            hhi=10000 * float(squares) / (total * total),
+            largest_share=100 * float(largest) / total,
+            # The councils across the boundary are compared by their HHI only: no name to look up.
+            largest_name=(leader.first() or "") if leaders else "",
+        )
+
+    return (
+        read(found["c_total"], found["c_squares"], found["c_largest"], "-c"),
+        read(found["s_total"], found["s_squares"], found["s_largest"], "-s"),
+        float(found["good"] or 0),
     )
-    return Concentration(
-        providers=found["n"],
-        total=total,
-        hhi=10000 * float(found["squares"]) / (total * total),
-        largest_share=100 * float(found["largest"]) / total,
-        largest_name=leader or "",
-    )
+
+
+def concentration(rows: Any, measure: str) -> Concentration:
+    """HHI and the largest share of capacity or spend among providers."""
+    capacity, spend, _ = totals(rows)
+    return capacity if measure == "capacity" else spend
 
 
 def shares(
     market: MarketCategory, rows: Any, capacity: Concentration, spend: Concentration, limit: int | None
 ) -> list[ProviderShare]:
     """Each provider's capacity and spend here and its share of each, largest first; with its dependency:
-    the part of its capacity in this category (in every council) that is here."""
-    everywhere = (
-        OfferArea.objects.filter(category=market, organisation=OuterRef("organisation_id"), is_active=True)
+    the part of its capacity in this category (in every council) that is here (a second grouped query,
+    over the providers shown)."""
+    # Grouped by provider alone (no join over every row); the names of the providers shown are looked up.
+    found = (
+        rows.values("organisation_id")
+        .annotate(amount=Sum("capacity"), money=Sum("spend"))
+        .order_by("-amount", "organisation_id")
+    )
+    chosen = list(found[:limit] if limit else found)
+    shown = [row["organisation_id"] for row in chosen] if limit else rows.values("organisation_id")
+    names = dict(Organisation.objects.filter(pk__in=shown).values_list("pk", "name"))
+    everywhere = dict(
+        OfferArea.objects.filter(category=market, is_active=True, organisation_id__in=shown)
         .values("organisation_id")
         .annotate(total=Sum("capacity"))
-        .values("total")
-    )
-    found = (
-        rows.values("organisation_id", "organisation__name")
-        .annotate(amount=Sum("capacity"), money=Sum("spend"), everywhere=Subquery(everywhere))
-        .order_by("-amount", "organisation__name")
+        .values_list("organisation_id", "total")
     )
     return [
         ProviderShare(
             organisation_id=str(row["organisation_id"]),
-            name=row["organisation__name"],
+            name=names[row["organisation_id"]],
             capacity=float(row["amount"] or 0),
             spend=float(row["money"] or 0),
             capacity_share=100 * float(row["amount"] or 0) / capacity.total if capacity.total else 0.0,
             spend_share=100 * float(row["money"] or 0) / spend.total if spend.total else 0.0,
-            dependency=100 * float(row["amount"]) / float(row["everywhere"]) if row["everywhere"] else None,
+            dependency=(
+                100 * float(row["amount"]) / float(everywhere[row["organisation_id"]])
+                if everywhere.get(row["organisation_id"])
+                else None
+            ),
         )
-        for row in (found[:limit] if limit else found)
+        for row in chosen
     ]
 
 
 def entries_and_exits(market: MarketCategory, area_gss: str, ward: str = "") -> list[tuple[int, int, int]]:
-    """(year, providers entering, providers leaving) of offers that ever covered the place."""
-    covering = OfferArea.objects.filter(offer=OuterRef("pk"), local_authority_code=area_gss)
+    """(year, providers entering, providers leaving) of offers that ever covered the place, counted from
+    the coverage rows (each offer once)."""
+    rows = OfferArea.objects.filter(category=market, local_authority_code=area_gss)
     if ward:
-        covering = covering.filter(ward_code=ward)
-    offers = Offer.objects.filter(category=market).filter(Exists(covering.values("pk")))
-    entered = dict(
-        offers.annotate(year=ExtractYear("started_on"))
-        .values("year")
-        .annotate(n=Count("id"))
-        .values_list("year", "n")
+        rows = rows.filter(ward_code=ward)
+    entered: dict[int, int] = dict(
+        rows.values("started_year")
+        .annotate(n=Count("offer_id", distinct=True))
+        .values_list("started_year", "n")
     )
-    left = dict(
-        offers.filter(ended_on__isnull=False)
-        .annotate(year=ExtractYear("ended_on"))
-        .values("year")
-        .annotate(n=Count("id"))
-        .values_list("year", "n")
-    )
+    ended = rows.filter(ended_year__isnull=False).values("ended_year")
+    left: dict[int, int] = {
+        year: n
+        for year, n in ended.annotate(n=Count("offer_id", distinct=True)).values_list("ended_year", "n")
+        if year
+    }
     return [(year, entered.get(year, 0), left.get(year, 0)) for year in sorted(set(entered) | set(left))]
 
 
@@ -266,50 +300,44 @@ def ward_supply(market: MarketCategory, area_gss: str, ward: str = "") -> tuple[
 
 
 def ward_risks(market: MarketCategory, area_gss: str, threshold: Decimal, ward: str = "") -> list[WardRisk]:
-    """Providers holding more than `threshold` percent of a ward's capacity: each ward's per-provider
-    sums against the ward's total (a correlated subquery), filtered in the database (HAVING)."""
-    rows = in_place(market, area_gss, ward).exclude(ward_code="")
-    ward_total = (
-        in_place(market, area_gss)
-        .filter(ward_code=OuterRef("ward_code"))
-        .values("ward_code")
-        .annotate(total=Sum("capacity"))
-        .values("total")
+    """Providers holding more than `threshold` percent of a ward's capacity. The ORM groups the rows by
+    ward and provider; a window over those sums (SUM … OVER (PARTITION BY ward), which SQLite and
+    PostgreSQL both have) gives each ward's total; the filter runs in the database."""
+    per_provider = (
+        in_place(market, area_gss, ward)
+        .exclude(ward_code="")
+        .values("ward_code", "organisation_id")
+        .annotate(amount=Sum("capacity"))
+        .order_by()
     )
-    per_ward = (
-        rows.values("ward_code", "organisation_id", "organisation__name")
-        .annotate(amount=Sum("capacity"), ward_total=Subquery(ward_total))
-        .annotate(share=Cast(F("amount") * 100, FloatField()) / Cast(F("ward_total"), FloatField()))
-        .filter(amount__gt=0, share__gt=float(threshold))
-        .order_by("-share", "ward_code")
+    grouped, params = per_provider.query.sql_with_params()
+    # The inner SQL is the ORM's own compiled query and every value is a parameter: nothing typed is joined.
+    window = "SUM(amount) OVER (PARTITION BY ward_code)"
+    sql = (
+        f"SELECT ward_code, organisation_id, share FROM (SELECT ward_code, organisation_id, "  # noqa: S608
+        f"amount * 100.0 / {window} AS share, {window} AS ward_total FROM ({grouped}) per_provider) shares "
+        "WHERE ward_total > 0 AND share > %s ORDER BY share DESC, ward_code, organisation_id"
     )
-    found = list(per_ward.values_list("ward_code", "organisation_id", "organisation__name", "share"))
-    names = places.ward_names(code for code, *_ in found)
-    return [
-        WardRisk(code, names.get(code, code), str(org), name, float(share))
-        for code, org, name, share in found
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, float(threshold)])
+        found = [(code, uuid.UUID(str(org)), float(share)) for code, org, share in cursor.fetchall()]
+    names = dict(Organisation.objects.filter(pk__in={org for _, org, _ in found}).values_list("pk", "name"))
+    wards = places.ward_names(code for code, _, _ in found)
+    return [WardRisk(code, wards.get(code, code), str(org), names[org], share) for code, org, share in found]
 
 
 def price_figures(market: MarketCategory, area_gss: str, ward: str = "") -> Prices:
-    """Quartiles of the standard prices of the offers active here (ordered by the database)."""
-    covering = OfferArea.objects.filter(offer=OuterRef("pk"), local_authority_code=area_gss, is_active=True)
-    if ward:
-        covering = covering.filter(ward_code=ward)
-    ordered = list(
-        Offer.objects.filter(category=market)
-        .filter(Exists(covering.values("pk")))
-        .order_by("price")
-        .values_list("price", flat=True)
+    """Quartiles of the standard prices of the offers active here, each offer once, ordered by the
+    database (from the coverage rows' copy of the price)."""
+    found = (
+        in_place(market, area_gss, ward)
+        .values_list("offer_id", "price")
+        .distinct()
+        .order_by("price", "offer_id")
     )
-    found = quartiles(ordered)
-    return Prices(len(ordered), *(found or (None, None, None)))
-
-
-def quality(rows: Any) -> tuple[float, float]:
-    """(capacity rated Good or Outstanding, all capacity)."""
-    found = rows.aggregate(good=Sum("capacity", filter=Q(is_good=True)), total=Sum("capacity"))
-    return float(found["good"] or 0), float(found["total"] or 0)
+    ordered = [price for _, price in found]
+    quartered = quartiles(ordered)
+    return Prices(len(ordered), *(quartered or (None, None, None)))
 
 
 def neighbours(market: MarketCategory, councils: list[Council]) -> list[Neighbour]:
@@ -317,7 +345,7 @@ def neighbours(market: MarketCategory, councils: list[Council]) -> list[Neighbou
     result = []
     for other in councils:
         rows = in_place(market, other.gss_code)
-        capacity = concentration(rows, "capacity")
+        capacity, _, _ = totals(rows, leaders=False)
         _, need = _need(market, places.area_population(other.gss_code))
         result.append(
             Neighbour(
@@ -344,11 +372,10 @@ def market_figures(
 ) -> MarketFigures:
     """Everything the market page, its API and its statement show, for a council or one of its wards."""
     rows = in_place(market, council.gss_code, ward)
-    capacity, spend = concentration(rows, "capacity"), concentration(rows, "spend")
+    capacity, spend, good = totals(rows)
     wards, unplaced = ward_supply(market, council.gss_code, ward)
     people = places.area_population(council.gss_code)
     basis, need = (sum(w.basis for w in wards), sum(w.need for w in wards)) if ward else _need(market, people)
-    good, rated = quality(rows)
     return MarketFigures(
         council=council,
         category=market,
@@ -363,7 +390,7 @@ def market_figures(
         basis=basis,
         prices=price_figures(market, council.gss_code, ward),
         good_capacity=good,
-        rated_capacity=rated,
+        rated_capacity=capacity.total,
         risks=ward_risks(market, council.gss_code, threshold, ward),
         threshold=threshold,
         neighbours=neighbours(market, others) if others and market.council_id is None else [],

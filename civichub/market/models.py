@@ -135,17 +135,46 @@ class OfferArea(models.Model):
     ward_code = models.CharField(max_length=9, blank=True)
     lsoa_code = models.CharField(max_length=9, blank=True)
     capacity = models.DecimalField(max_digits=14, decimal_places=4)
-    spend = models.DecimalField(max_digits=18, decimal_places=4, help_text="capacity x the offer's price")
+    spend = models.DecimalField(max_digits=24, decimal_places=4, help_text="capacity x the offer's price")
     is_active = models.BooleanField(default=True)
     is_good = models.BooleanField(default=False, help_text="Rated Good or Outstanding by the CQC")
+    # Copied from the offer too, so prices and entries and exits are read from the same index.
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    started_year = models.PositiveSmallIntegerField(default=0)
+    ended_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["category", "local_authority_code", "is_active", "organisation", "capacity", "spend"],
+                # Covering: every figure of a council's market reads this index and not the table.
+                fields=[
+                    "category",
+                    "local_authority_code",
+                    "is_active",
+                    "organisation",
+                    "ward_code",
+                    "is_good",
+                    "capacity",
+                    "spend",
+                    "price",
+                    "offer",
+                    "started_year",
+                    "ended_year",
+                ],
                 name="market_area_council",
             ),
-            models.Index(fields=["category", "ward_code", "is_active"], name="market_area_ward"),
+            # Covering, for the figures of each ward of a council (supply against need, ward risks).
+            models.Index(
+                fields=[
+                    "category",
+                    "local_authority_code",
+                    "ward_code",
+                    "is_active",
+                    "organisation",
+                    "capacity",
+                ],
+                name="market_area_ward",
+            ),
         ]
 
 

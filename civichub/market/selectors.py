@@ -24,6 +24,7 @@ from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import Council, CouncilProvider, Organisation
 from civichub.core.selectors import acting_provider, one_or_404
+from civichub.core.text import clean_text
 from civichub.market.costs import TOTAL, LineFigures, figures_of
 from civichub.market.models import (
     CostExercise,
@@ -83,7 +84,7 @@ def category(council: Council, code: str) -> MarketCategory:
 
 def category_or_refuse(council: Council, code: str) -> MarketCategory:
     """A category named in a body: an unknown one is a 400 naming the field, not a missing page."""
-    found = categories(council).filter(code=code.strip().lower()[:50]).first()
+    found = categories(council).filter(code=clean_text(code).lower()[:50]).first()
     if found is None:
         raise Refused.on("category", f"'{code[:50]}' is not a market category in {council.short_name}")
     return found
@@ -116,7 +117,8 @@ def providers(actor: Actor, council: Council, search: str = "") -> QuerySet[Orga
     )
     if own is not None:  # provider staff see their own organisation, not their competitors'
         found = found.filter(pk=own.pk)
-    return found.filter(name__icontains=search[:100]) if search else found
+    search = clean_text(search)[:100]
+    return found.filter(name__icontains=search) if search else found
 
 
 def provider(actor: Actor, council: Council, organisation_id: Any) -> Organisation:

@@ -7,6 +7,7 @@ Cost exercises and returns are in `market.returns`, position statements in `mark
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from civichub.core import audit, policy
 from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.errors import Conflict, FieldError, Refused
-from civichub.core.models import Council, Organisation
+from civichub.core.models import Council, Organisation, OrganisationIdentifier
 from civichub.core.outbox import publish
 from civichub.core.text import clean_name, clean_text
 from civichub.market.details import OfferDetails, check_offer, quantity
@@ -61,6 +62,15 @@ def register_provider(
         raise Refused.on(
             "identifiers", "Give at least one org-id identifier (Companies House, charity, NHS…)"
         )
+    identifiers = {clean_text(k).upper(): clean_text(v).upper() for k, v in identifiers.items()}
+    for scheme, number in identifiers.items():
+        if scheme not in OrganisationIdentifier.Scheme.values:
+            schemes = ", ".join(OrganisationIdentifier.Scheme.values)
+            raise Refused.on(f"identifiers.{scheme[:20]}", f"Use an org-id scheme: {schemes}")
+        if not number or len(number) > 64:
+            raise Refused.on(
+                f"identifiers.{scheme}", "Give its number on that register (up to 64 characters)"
+            )
     organisation = core.register_organisation(actor, name=name, kind=kind, identifiers=identifiers)
     profile = ProviderProfile.objects.filter(organisation=organisation).first()
     if profile is not None:
@@ -156,7 +166,7 @@ def end_offer(actor: Actor, council: Council, offer: Offer) -> Offer:
         raise Conflict.on(None, "This offer has already left the market")
     offer.ended_on = timezone.localdate()
     offer.save(update_fields=["ended_on", "updated_at"])
-    OfferArea.objects.filter(offer=offer).update(is_active=False)
+    OfferArea.objects.filter(offer=offer).update(is_active=False, ended_year=offer.ended_on.year)
     _history(actor, offer, OfferChange.Action.END, [("ended_on", "", offer.ended_on.isoformat())])
     _offer_changed(actor, offer, ["ended_on"])
     return offer
@@ -178,6 +188,9 @@ def _area_rows(offer: Offer, details: OfferDetails) -> list[OfferArea]:
             spend=share * details.price,
             is_active=offer.ended_on is None,
             is_good=good,
+            price=details.price,
+            started_year=details.started_on.year,
+            ended_year=offer.ended_on.year if offer.ended_on else None,
         )
         for place in details.coverage
     ]
@@ -306,11 +319,13 @@ def add_category(
     policy.require(actor, "market.manage", council)
     errors: list[FieldError] = []
     code = clean_text(code).lower()
-    if not code or not code.replace("-", "").isalnum() or len(code) > 50:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,49}", code):
         errors.append(FieldError("code", "Use lower-case letters, digits and hyphens, like 'day-care'"))
     if need_basis not in MarketCategory.NeedBasis.values:
         errors.append(FieldError("need_basis", f"Choose one of {', '.join(MarketCategory.NeedBasis.values)}"))
     need = quantity(need_per_thousand, "need_per_thousand", errors)
+    if need > 1_000_000:
+        errors.append(FieldError("need_per_thousand", "Must be 1,000,000 or less"))
     try:
         name = clean_name(name, max_length=100, label="the category's name")
         unit = clean_name(unit, field="unit", max_length=50, label="the unit capacity is counted in")
