@@ -72,6 +72,8 @@ def register_provider(
                 f"identifiers.{scheme}", "Give its number on that register (up to 64 characters)"
             )
     organisation = core.register_organisation(actor, name=name, kind=kind, identifiers=identifiers)
+    if organisation.kind == Organisation.Kind.COUNCIL:
+        raise Refused.on("identifiers", f"{organisation.name} is a council on the platform, not a provider")
     profile = ProviderProfile.objects.filter(organisation=organisation).first()
     if profile is not None:
         return profile

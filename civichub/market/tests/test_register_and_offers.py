@@ -140,3 +140,22 @@ def test_the_pages_let_staff_edit_and_officers_note(client_as, market, wigan) ->
     assert "Cash flow" in officer.get(provider).content.decode()
     assert "Cash flow" not in staff.get(provider).content.decode()
     assert staff.post(provider, {"form": "note", "kind": "comment", "text": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "field"),
+    [({}, "identifiers"), ({"GB-XYZ": "1"}, "identifiers.GB-XYZ"), ({"GB-COH": " "}, "identifiers.GB-COH")],
+)
+def test_a_registration_needs_a_known_org_id(wigan, identifiers, field) -> None:
+    with pytest.raises(Refused) as refused:
+        services.register_provider(SYSTEM, wigan, name="New Care", kind="company", identifiers=identifiers)
+    assert refused.value.field == field
+    assert not ProviderProfile.objects.exists()
+
+
+def test_a_council_is_not_registered_as_a_provider(wigan) -> None:
+    with pytest.raises(Refused):
+        services.register_provider(
+            SYSTEM, wigan, name="Wigan", kind="company", identifiers={"GB-GSS": wigan.gss_code}
+        )
+    assert not ProviderProfile.objects.exists()
