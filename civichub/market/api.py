@@ -25,6 +25,7 @@ from civichub.market.schemas import (
     ExerciseIn,
     ExerciseOut,
     MarketOut,
+    MarketProviderOut,
     NoteIn,
     NoteOut,
     OfferChangeOut,
@@ -33,7 +34,6 @@ from civichub.market.schemas import (
     ProfileIn,
     ProfileOut,
     ProviderIn,
-    ProviderOut,
     ReturnIn,
     ReturnOut,
     SettingsIn,
@@ -83,7 +83,7 @@ def set_settings(request: HttpRequest, council_slug: str, payload: SettingsIn) -
 
 @router.get(
     f"{C}/market/providers",
-    response=list[ProviderOut],
+    response=list[MarketProviderOut],
     summary="Providers in the council's market (provider staff: their own)",
 )
 @paginate(LimitOffset)
@@ -94,7 +94,7 @@ def list_providers(request: HttpRequest, council_slug: str, q: str = "") -> Any:
 
 @router.post(
     f"{C}/market/providers",
-    response={201: ProviderOut},
+    response={201: MarketProviderOut},
     summary="Register a provider (once, for every council)",
 )
 def register_provider(request: HttpRequest, council_slug: str, payload: ProviderIn) -> tuple[int, Any]:
@@ -105,7 +105,7 @@ def register_provider(request: HttpRequest, council_slug: str, payload: Provider
 
 @router.get(
     f"{C}/market/providers/{{organisation_id}}",
-    response=ProviderOut,
+    response=MarketProviderOut,
     summary="One provider in the council's market",
 )
 def get_provider(request: HttpRequest, council_slug: str, organisation_id: UUID) -> Any:

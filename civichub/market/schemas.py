@@ -55,7 +55,7 @@ class ProviderIn(ProfileIn):
     identifiers: dict[str, str] = Field(..., examples=[{"GB-COH": "01234567"}])
 
 
-class ProviderOut(Schema):
+class MarketProviderOut(Schema):
     id: UUID
     name: str
     kind: str
@@ -78,15 +78,15 @@ class ProviderOut(Schema):
 
     @staticmethod
     def resolve_is_vcse(obj: Organisation) -> bool:
-        return ProviderOut._flag(obj, "is_vcse")
+        return MarketProviderOut._flag(obj, "is_vcse")
 
     @staticmethod
     def resolve_is_sme(obj: Organisation) -> bool:
-        return ProviderOut._flag(obj, "is_sme")
+        return MarketProviderOut._flag(obj, "is_sme")
 
     @staticmethod
     def resolve_is_public_service_mutual(obj: Organisation) -> bool:
-        return ProviderOut._flag(obj, "is_public_service_mutual")
+        return MarketProviderOut._flag(obj, "is_public_service_mutual")
 
 
 class ProfileOut(Schema):
@@ -229,7 +229,7 @@ class ShareOut(Schema):
     gap_to_fair_cost: Decimal | None = None
 
 
-class WardOut(Schema):
+class WardSupplyOut(Schema):
     code: str
     name: str
     basis: int
@@ -293,7 +293,7 @@ class MarketOut(Schema):
     assumption: str
     shares: list[ShareOut]
     years: list[YearOut]
-    wards: list[WardOut]
+    wards: list[WardSupplyOut]
     prices: PricesOut
     quality_share: float | None
     ward_share_threshold: Decimal

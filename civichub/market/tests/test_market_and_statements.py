@@ -156,3 +156,13 @@ def test_the_register_page_and_api(client_as, market, wigan) -> None:
     assert {p["name"] for p in listed["items"]} >= {"Alpha Care Ltd", "Beta Homecare Ltd"}
     assert "Alpha Care Ltd" in officer.get(f"/c/{wigan.slug}/market/providers/").content.decode()
     assert officer.get(f"/c/{wigan.slug}/market/providers/?format=csv")["Content-Type"].startswith("text/csv")
+
+
+def test_the_markets_api_schemas_do_not_shadow_anothers() -> None:
+    """The OpenAPI names components by class: two schemas of one name would describe one route wrongly."""
+    schema = api.get_openapi_schema()
+    names = set(schema["components"]["schemas"])
+    for name in ("MarketProviderOut", "WardSupplyOut", "ProviderOut"):
+        assert name in names
+    assert "ward" not in schema["components"]["schemas"]["ProviderOut"]["properties"]
+    assert "is_vcse" not in schema["components"]["schemas"]["ProviderOut"]["properties"]
