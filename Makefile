@@ -78,3 +78,4 @@ bench: setup
 	$(RUN) python benchmarks/throttle.py
 	$(RUN) python benchmarks/backup.py --services 100000
 	$(RUN) python benchmarks/retention.py --events 100000
+	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000

@@ -25,6 +25,7 @@ from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
 from civichub.directory.api import router as directory_router
 from civichub.integration.api import router as integration_router
+from civichub.market.api import router as market_router
 from civichub.places.api import router as places_router
 
 
@@ -176,3 +177,4 @@ api.add_router("/", core_router)
 api.add_router("/", places_router)
 api.add_router("/", integration_router)
 api.add_router("/", directory_router)
+api.add_router("/", market_router)

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,6 +26,10 @@ from civichub.directory.models import ChangeRequest, Report, ReportCategory, Res
 from civichub.directory.services import add_service
 from civichub.integration.models import WebhookDelivery
 from civichub.integration.services import register_endpoint
+from civichub.market import returns as market_returns
+from civichub.market import services as market
+from civichub.market import statements as market_statements
+from civichub.market.models import MarketCategory
 from civichub.places.models import Ward
 
 # Routes of the API that are open data by design. Anything else must refuse an anonymous caller.
@@ -41,6 +46,7 @@ PUBLIC_API = {
     ("get", "/api/v1/reports/{reference}"),
     ("get", "/api/v1/report-categories"),
     ("get", "/api/v1/taxonomy-terms"),
+    ("get", "/api/v1/market-statements/{statement_id}"),
 }
 
 
@@ -130,6 +136,52 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
         duty = Responsibility.objects.create(council=council, category=category, organisation=organisation)
         return {"service_id": service.pk, "change_id": change.pk, "responsibility_id": duty.pk}
 
+    def market_things(council, organisation, category_code):
+        """An offer, a cost exercise with a return, and a published statement, in the council's market."""
+        if category_code == "home-care-18":
+            category = MarketCategory.objects.for_platform().get(code=category_code)
+        else:  # a category of the council's own, which no other council can see
+            category = market.add_category(
+                actor, council, code=category_code, name="Day care", unit="places", price_unit="per day"
+            )
+        ward = Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
+        made = market.set_offer(
+            actor,
+            council,
+            organisation,
+            category,
+            {"capacity": "10", "price": "20", "coverage": [ward.gss_code], "started_on": "2020-01-01"}
+            | ({"cqc_rating": "good", "cqc_rated_on": "2024-01-01"} if category.regulated else {}),
+        )
+        care_homes = MarketCategory.objects.for_platform().get(code="residential-care-65")
+        exercise = market_returns.open_exercise(
+            actor, council, care_homes, title="Fair cost", closes_on="2099-01-01"
+        )
+        lines = {line: "10" for line in ("care_staff", "nursing_staff", "premises", "supplies", "food")}
+        returned = market_returns.save_return(
+            actor,
+            exercise,
+            organisation,
+            {
+                k: Decimal(v)
+                for k, v in (
+                    lines | {"utilities": "1", "return_on_operations": "1", "return_on_capital": "1"}
+                ).items()
+            },
+        )
+        statement = market_statements.draft_statement(actor, council, category)
+        market_statements.edit_statement(
+            actor, statement, title="Statement", sections={"intentions": "Grow it"}
+        )
+        market_statements.publish_statement(actor, statement)
+        return {
+            "category": category.code,
+            "offer_id": made.pk,
+            "exercise_id": exercise.pk,
+            "return_id": returned.pk,
+            "statement_id": statement.pk,
+        }
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -151,6 +203,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "reference": report(wigan, "R-WIGAN01"),
             **OPEN_DATA_IDS,
             **service_and_change(wigan, org, officer),
+            **market_things(wigan, org, "home-care-18"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
             "username": officer.username,
@@ -168,6 +221,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "reference": report(sunderland, "R-SUNDE01"),
             **OPEN_DATA_IDS,
             **service_and_change(sunderland, other, sunderland_officer),
+            **market_things(sunderland, other, "sunderland-day-care"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
             "username": sunderland_officer.username,
@@ -306,6 +360,11 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | service
                     | {"details": service, "organisation_id": str(values["organisation_id"])}
                     | {"category_id": str(ReportCategory.objects.get().pk)}
+                    # The market's bodies: an offer, a note, an exercise, a return, a statement, a category.
+                    | {"category": "home-care-18", "capacity": "1", "price": "1", "coverage": ["E05000840"]}
+                    | {"started_on": "2020-01-01", "closes_on": "2099-01-01", "title": "x", "sections": {}}
+                    | {"lines": {}, "kind": "comment", "text": "x", "identifiers": {"GB-COH": "1"}}
+                    | {"code": "x", "unit": "x", "price_unit": "x", "ward_share_threshold": "40"}
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

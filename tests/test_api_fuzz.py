@@ -89,6 +89,7 @@ def seed() -> None:
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
     from civichub.integration.models import WebhookDelivery
+    from civichub.market.models import CostExercise, MarketStatement, Offer
     from civichub.places.models import Lsoa, Postcode, Ward
 
     wigan = Council.objects.get(slug="wigan")
@@ -146,6 +147,16 @@ def seed() -> None:
         "responsibility_id": str(
             Responsibility.objects.for_council(wigan).order_by("category__name").first().pk  # type: ignore[union-attr]
         ),
+        # The market: the demo's offers, Wigan's home care exercise and its published statement.
+        "category": "home-care-18",
+        "offer_id": str(
+            Offer.objects.filter(areas__local_authority_code=wigan.gss_code)
+            .order_by("organisation__name")
+            .first()
+            .pk  # type: ignore[union-attr]
+        ),
+        "exercise_id": str(CostExercise.objects.for_council(wigan).order_by("created_at").first().pk),  # type: ignore[union-attr]
+        "statement_id": str(MarketStatement.objects.for_council(wigan).order_by("version").first().pk),  # type: ignore[union-attr]
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]

@@ -156,6 +156,12 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/services/",
         "/c/wigan/services/new/",
         "/c/wigan/changes/",
+        "/c/wigan/market/",
+        "/c/wigan/market/providers/",
+        "/c/wigan/markets/home-care-18/",
+        "/c/wigan/markets/residential-care-65/?ward=E05000841",
+        "/c/wigan/cost-exercises/",
+        "/c/wigan/markets/home-care-18/statements/",
     ]
     problems = {}
     for path in public:
@@ -236,6 +242,53 @@ def test_a_provider_changes_a_service_and_the_commissioner_approves_it(page, ser
     page.get_by_role("link", name="see it as residents do").click()
     assert name in page.locator("h1").inner_text()
     assert "free breakfast every Saturday" in page.content()
+
+
+def test_a_commissioner_reads_a_market_down_to_a_provider_and_its_public_statement(page, server) -> None:
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(f"{server}/c/wigan/market/")
+    page.get_by_role("link", name="Home care 18+").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Home care 18+"
+    assert "concentrated" in page.get_by_test_id("reading").inner_text()
+    assert page.locator("svg.civichub-chart").count() >= 3
+    page.get_by_test_id("wards").locator("tbody tr a").first.click()
+    assert " in " in page.get_by_role("heading", level=1).inner_text()  # one ward's market
+    assert not _axe_violations(page)
+    page.goto(f"{server}/c/wigan/markets/home-care-18/")
+    page.get_by_test_id("shares").locator("tbody tr a").first.click()
+    assert not _axe_violations(page)
+    assert "What Wigan has noted" in page.content()
+    page.goto(f"{server}/c/wigan/cost-exercises/")
+    page.locator("table a").first.click()
+    assert not _axe_violations(page)
+    assert "Fair cost" in page.content()
+    page.goto(f"{server}/c/wigan/markets/home-care-18/statements/")
+    page.get_by_role("link", name="Version 1").click()
+    assert not _axe_violations(page)
+    page.get_by_role("link", name="The public page").click()
+    page.context.clear_cookies()
+    page.reload()
+    assert "market position statement" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_test_id("frozen-figures").count() == 1
+    assert not _axe_violations(page)
+
+
+def test_a_provider_changes_its_offer_and_a_bad_capacity_is_named(page, server) -> None:
+    sign_in(page, server, "wigan.provider-staff")
+    page.wait_for_url(f"{server}/c/wigan/provider/")
+    page.goto(f"{server}/c/wigan/market/")
+    page.get_by_role("link", name="Add or change your offer in Home care 18+").click()
+    assert not _axe_violations(page)
+    page.get_by_label("Capacity, in hours per week").fill("-5")
+    page.get_by_role("button", name="Save the offer").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Cannot be negative" in summary.inner_text()
+    assert not _axe_violations(page)
+    page.get_by_label("Capacity, in hours per week").fill("455")
+    page.get_by_role("button", name="Save the offer").click()
+    assert "455" in page.locator("table").inner_text()  # the change is in the offer's history
+    assert not _axe_violations(page)
 
 
 def test_a_script_injected_into_a_page_is_blocked_by_the_csp(page, server) -> None:

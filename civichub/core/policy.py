@@ -38,6 +38,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "integration.imports.run": frozenset({Role.COMMISSIONER}),
     # How long the council's events, delivery logs, jobs and imports are kept: the council's own choice.
     "council.retention.manage": frozenset({Role.COMMISSIONER}),
+    # The market: officers read a council's markets and note what they make of a provider; only a
+    # provider's own staff change its offers (the service checks whose); commissioners run cost exercises
+    # and publish statements; providers see the aggregates of exercises, never another's return.
+    "market.view": OFFICERS | {Role.COUNCILLOR, Role.PROVIDER_STAFF},
+    "market.figures.view": OFFICERS | {Role.COUNCILLOR},
+    "market.providers.register": frozenset({Role.COMMISSIONER}),
+    "market.providers.assess": OFFICERS,
+    "market.offers.edit": frozenset({Role.PROVIDER_STAFF}),
+    "market.manage": frozenset({Role.COMMISSIONER}),
+    "market.returns.submit": frozenset({Role.PROVIDER_STAFF}),
+    "market.returns.view": OFFICERS,
     "platform.manage": frozenset(),
 }
 

@@ -1,4 +1,4 @@
-"""The demo: two real councils on their real geography, with synthetic providers and one user per role.
+"""The demo: three real councils on their real geography, with synthetic providers and one user per role.
 
 People and organisations are synthetic (Faker en_GB, fixed seed) apart from the councils themselves
 and the two NHS trusts, which are real public bodies with their real ODS codes.
@@ -21,7 +21,9 @@ from civichub.core.models import Council, CouncilProvider, Organisation, Organis
 from civichub.places import services as places
 from civichub.places.models import Ward
 
-DEMO_COUNCILS = {"E08000010": "WN", "E08000024": "SR"}  # Wigan, Sunderland
+# Wigan, Sunderland, and County Durham on the SR postcodes it shares with Sunderland (only some of its
+# wards: the rest have DH and NE postcodes, which the shared data does not hold).
+DEMO_COUNCILS = {"E08000010": "WN", "E08000024": "SR", "E06000047": "SR"}
 DEMO_PASSWORD = "civichub-demo"  # noqa: S105 - documented in the README; demo only
 SEED = 2026
 

@@ -146,3 +146,50 @@ def area_profile(area_gss: str) -> AreaProfile:
         population=sum(b.population for b in bands),
         bands=bands,
     )
+
+
+def lsoas(codes: Iterable[str]) -> list[Lsoa]:
+    """The LSOAs among `codes` that we hold, with their local authority and best-fit ward codes."""
+    return list(
+        Lsoa.objects.filter(code__in={code.strip().upper() for code in codes if code}).order_by("code")
+    )
+
+
+@dataclass(frozen=True)
+class WardPopulation:
+    """A ward's people by the age bands places holds (IoD 2019 File 6, mid-2015), summed over the LSOAs
+    whose best-fit ward it is."""
+
+    gss_code: str
+    name: str
+    population: int
+    children: int
+    older_people: int
+
+    @property
+    def adults(self) -> int:
+        return self.population - self.children
+
+
+def ward_populations(area_gss: str) -> list[WardPopulation]:
+    """Every ward of a local authority with its population by age band (0 for a ward with no LSOA)."""
+    rows = (
+        Ward.objects.filter(local_authority__gss_code=area_gss)
+        .annotate(
+            people=Sum("lsoas__population"), young=Sum("lsoas__children"), old=Sum("lsoas__older_people")
+        )
+        .order_by("name", "gss_code")
+        .values_list("gss_code", "name", "people", "young", "old")
+    )
+    return [
+        WardPopulation(code, name or code, people or 0, young or 0, old or 0)
+        for code, name, people, young, old in rows
+    ]
+
+
+def area_population(area_gss: str) -> WardPopulation:
+    """A whole local authority's population by age band (every LSOA in it, with a best-fit ward or not)."""
+    found = Lsoa.objects.filter(local_authority__gss_code=area_gss).aggregate(
+        people=Sum("population"), young=Sum("children"), old=Sum("older_people")
+    )
+    return WardPopulation(area_gss, area_gss, found["people"] or 0, found["young"] or 0, found["old"] or 0)

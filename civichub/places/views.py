@@ -114,6 +114,7 @@ def council_overview(request: HttpRequest, council: Council) -> HttpResponse:
             "can_manage_retention": policy.allows(user, "council.retention.manage", council),
             "can_publish_services": policy.allows(user, "directory.services.publish", council),
             "can_view_services": policy.allows(user, "directory.services.view", council),
+            "can_view_markets": policy.allows(user, "market.view", council),
         },
     )
 

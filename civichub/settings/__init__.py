@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "civichub.places",
     "civichub.integration",
     "civichub.directory",
+    "civichub.market",
     "civichub.demo",
 ]
 

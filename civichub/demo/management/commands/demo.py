@@ -7,10 +7,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from civichub.core.management.progress import ProgressBar
 from civichub.demo import councils as demo
 from civichub.demo import directory as directory_demo
+from civichub.demo import market as market_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo: Wigan and Sunderland on real geography, synthetic providers, a user per role."
+    help = (
+        "Load the demo: three councils on real geography, synthetic providers and markets, a user per role."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-progress", action="store_true")
@@ -21,6 +24,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         users = demo.load_people_and_providers()
         self.stdout.write(f"Directory: {directory_demo.load()} services added")
+        self.stdout.write(f"Markets: {market_demo.load()} offers added")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
             self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")
