@@ -18,6 +18,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from civichub.core.models import Council
@@ -34,8 +35,8 @@ class TenantQuerySet(models.QuerySet[_M]):
     # What the query was scoped to on purpose: a tuple of council ids, or PLATFORM. None: not scoped.
     _scope: tuple[Any, ...] | str | None = None
 
-    def _scoped(self, scope: tuple[Any, ...] | str, **lookup: Any) -> TenantQuerySet[_M]:
-        clone = self.filter(**lookup)
+    def _scoped(self, scope: tuple[Any, ...] | str, *where: Q, **lookup: Any) -> TenantQuerySet[_M]:
+        clone = self.filter(*where, **lookup)
         clone._scope = scope
         return clone
 
@@ -59,6 +60,13 @@ class TenantQuerySet(models.QuerySet[_M]):
         if not getattr(self.model._meta.get_field("council"), "null", False):
             raise TenantScopeRequired(f"{self.model.__name__} always belongs to a council")
         return self._scoped(PLATFORM, council__isnull=True)
+
+    def for_council_and_platform(self, council: Council) -> TenantQuerySet[_M]:
+        """This council's rows and the platform's own: shared defaults that a council may add to."""
+        if council is None or council.pk is None:
+            raise TenantScopeRequired(f"{self.model.__name__}: needs a saved council")
+        self.for_platform()  # refuses models whose rows always belong to a council
+        return self._scoped((council.pk, PLATFORM), Q(council__isnull=True) | Q(council=council))
 
     def _clone(self) -> TenantQuerySet[_M]:
         clone = super()._clone()  # type: ignore[misc]

@@ -69,11 +69,8 @@ def exercise_is_open(exercise: CostExercise, today: date | None = None) -> bool:
 
 
 def categories(council: Council) -> QuerySet[MarketCategory]:
-    """The platform's categories and the council's own. `unscoped` because the scoped manager cannot say
-    "the platform's or this council's" in one query; the filter below is that scope, written once."""
-    return MarketCategory.unscoped.filter(Q(council__isnull=True) | Q(council=council)).order_by(
-        "name", "code"
-    )
+    """The platform's categories and the council's own."""
+    return MarketCategory.objects.for_council_and_platform(council).order_by("name", "code")
 
 
 def category(council: Council, code: str) -> MarketCategory:

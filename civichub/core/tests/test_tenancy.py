@@ -83,6 +83,18 @@ def test_platform_rows_need_their_own_scope(wigan) -> None:
         CouncilProvider.objects.for_platform()
 
 
+def test_a_council_sees_the_platforms_rows_beside_its_own_and_no_one_elses(wigan, sunderland) -> None:
+    from civichub.core.jobs import Job
+
+    platform_job = Job.objects.create(kind="scope-test")
+    wigan_job = Job.objects.create(kind="scope-test", council=wigan)
+    Job.objects.create(kind="scope-test", council=sunderland)
+    seen = Job.objects.for_council_and_platform(wigan).filter(kind="scope-test")
+    assert set(seen) == {platform_job, wigan_job}
+    with pytest.raises(TenantScopeRequired):
+        CouncilProvider.objects.for_council_and_platform(wigan)  # its rows always belong to a council
+
+
 def test_one_organisation_works_for_several_councils(providers) -> None:
     from civichub.core.selectors import councils_served_by
 
