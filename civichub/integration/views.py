@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from civichub.core import pruning
+from civichub.core import policy, pruning
 from civichub.core import selectors as core_selectors
-from civichub.core.access import actor_of, council_page, page_of, public
+from civichub.core.access import actor_of, council_page, page_of, public, user_of
 from civichub.core.catalogue import CATALOGUE
 from civichub.core.errors import Refused
 from civichub.core.forms import show_refusal
@@ -182,7 +182,8 @@ def imports(request: HttpRequest, council: Council) -> HttpResponse:
             "title": "Imports",
             "page": page,
             "error": error,
-            "types": council_types(),
+            # Only what this person may run: a provider's cost return is not a commissioner's to upload.
+            "types": [t for t in council_types() if policy.allows(user_of(request), t.permission, council)],
         },
         status=400 if error else 200,
     )

@@ -165,3 +165,10 @@ def test_the_command_line_imports_with_a_progress_bar(tmp_path, wigan) -> None:
     path.write_text(BAD)
     with pytest.raises(CommandError, match=r"line 3, field 'since': 'yesterday' is not a date"):
         call_command("imports", "run", "providers", "wigan", str(path), "--no-progress")
+
+
+def test_the_imports_page_offers_only_what_the_person_may_run(client_as, commissioner, wigan) -> None:
+    page = client_as(commissioner).get(f"/c/{wigan.slug}/imports/").content.decode()
+    assert 'value="providers"' in page
+    # Cost returns are a provider's to submit, never a commissioner's to upload for them.
+    assert 'value="cost_returns"' not in page
