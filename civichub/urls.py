@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("civichub.places.urls")),
     path("", include("civichub.integration.urls")),
     path("", include("civichub.directory.urls")),
+    path("", include("civichub.records.urls")),
 ]

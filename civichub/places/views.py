@@ -113,6 +113,8 @@ def council_overview(request: HttpRequest, council: Council) -> HttpResponse:
             "can_import": policy.allows(user, "integration.imports.run", council),
             "can_publish_services": policy.allows(user, "directory.services.publish", council),
             "can_view_services": policy.allows(user, "directory.services.view", council),
+            "can_see_records": policy.allows(user, "records.documents.view", council),
+            "can_manage_retention": policy.allows(user, "records.retention.view", council),
         },
     )
 

@@ -288,13 +288,15 @@ def _skip(council: Council, items: Any, held_ids: set[Any], still_due: set[Any])
         for item in held_items:
             names = "; ".join(f"{h.title} ({h.get_reason_display()})" for h in covering[item.document_id])
             item.outcome, item.skip_reason = DisposalItem.Outcome.SKIPPED, f"Under legal hold: {names}"[:500]
-        DisposalItem.objects.bulk_update(held_items, ["outcome", "skip_reason"], batch_size=BATCH)
+        DisposalItem.objects.for_council(council).bulk_update(
+            held_items, ["outcome", "skip_reason"], batch_size=BATCH
+        )
         skipped += len(held_items)
     gone = list(items.exclude(document_id__in=held_ids).exclude(document_id__in=still_due))
     for item in gone:
         item.outcome = DisposalItem.Outcome.SKIPPED
         item.skip_reason = "No longer due: destroyed already, re-dated or reclassified since it was proposed"
-    DisposalItem.objects.bulk_update(gone, ["outcome", "skip_reason"], batch_size=BATCH)
+    DisposalItem.objects.for_council(council).bulk_update(gone, ["outcome", "skip_reason"], batch_size=BATCH)
     return skipped + len(gone)
 
 
@@ -342,7 +344,7 @@ def _destroy(council: Council, run: DisposalRun, items: list[DisposalItem], now:
                         method,
                     ]
                 )
-        DisposalItem.objects.bulk_update(batch, ["outcome", "hashes"], batch_size=BATCH)
+        DisposalItem.objects.for_council(council).bulk_update(batch, ["outcome", "hashes"], batch_size=BATCH)
         # Storage last: a database error above rolls back with nothing deleted.
         for stored in versions.values():
             for _, _, stored_as in stored:

@@ -134,7 +134,9 @@ def _redate(record_class: RecordClass) -> None:
         if (trigger, due) != (document.trigger_date, document.dispose_on):
             document.trigger_date, document.dispose_on = trigger, due
             changed.append(document)
-    Document.objects.bulk_update(changed, ["trigger_date", "dispose_on"], batch_size=500)
+    Document.objects.for_council(record_class.council).bulk_update(
+        changed, ["trigger_date", "dispose_on"], batch_size=500
+    )
 
 
 def _hold_documents(council: Council, document_ids: Any, field: str = "documents") -> list[Document]:
