@@ -64,3 +64,5 @@ bench: setup
 	$(RUN) python benchmarks/webhooks.py --events 10000 --kills
 	$(RUN) python benchmarks/directory.py --services 100000
 	$(RUN) python benchmarks/throttle.py
+	$(RUN) python benchmarks/records.py
+	scripts/with-postgres $(RUN) python benchmarks/records.py

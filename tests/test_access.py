@@ -27,8 +27,8 @@ from civichub.integration.models import WebhookDelivery
 from civichub.integration.services import register_endpoint
 from civichub.places.models import Ward
 from civichub.records.models import DisposalRun
+from civichub.records.samples import pdf
 from civichub.records.services import decisions, documents, requests, retention
-from civichub.records.tests.samples import pdf
 
 # Routes of the API that are open data by design. Anything else must refuse an anonymous caller.
 PUBLIC_API = {

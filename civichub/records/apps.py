@@ -7,4 +7,4 @@ class RecordsConfig(AppConfig):
     verbose_name = "Records: documents, decisions, retention, legal holds, disposal and requests"
 
     def ready(self) -> None:
-        from civichub.records import events  # noqa: F401 - registers event types
+        from civichub.records import events, imports  # noqa: F401 - registers event and import types

@@ -52,16 +52,17 @@ def text(value: Any, field: str, max_length: int = 20_000) -> str:
 
 def day(value: Any, field: str, *, required: bool = False) -> date | None:
     if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        if required:
-            raise Refused.on(field, "Enter a date, like 2026-03-31")
-        return None
-    try:
-        found = date.fromisoformat(text[:10])
-    except ValueError:
-        raise Refused.on(field, "Enter a real date, like 2026-03-31") from None
+        found = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            if required:
+                raise Refused.on(field, "Enter a date, like 2026-03-31")
+            return None
+        try:
+            found = date.fromisoformat(text[:10])
+        except ValueError:
+            raise Refused.on(field, "Enter a real date, like 2026-03-31") from None
     if not 1900 <= found.year <= 2200:
         raise Refused.on(field, "Enter a date between 1900 and 2200")
     return found

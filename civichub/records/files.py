@@ -152,7 +152,6 @@ def check(file_name: str, content: bytes) -> CheckedFile:
 
 def _pdf(content: bytes) -> tuple[str, dict[str, Any]]:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(content))
@@ -169,11 +168,12 @@ def _pdf(content: bytes) -> tuple[str, dict[str, Any]]:
         return "\n".join(texts), {"pages": len(pages)}
     except Refused:
         raise
-    # pypdf raises many kinds of error on a damaged file; any of them means it cannot be read.
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise _refuse(f"The PDF is damaged and cannot be read ({type(exc).__name__})") from exc
     except RecursionError as exc:
         raise _refuse("The PDF is damaged and cannot be read (it refers to itself)") from exc
+    # pypdf raises many kinds of error on a damaged file (its own, and whatever its parsing meets: struct,
+    # zlib, arithmetic, decoding); any of them means only that this file cannot be read.
+    except Exception as exc:
+        raise _refuse(f"The PDF is damaged and cannot be read ({type(exc).__name__})") from exc
 
 
 def _docx(content: bytes) -> str:

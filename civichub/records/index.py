@@ -122,6 +122,12 @@ def _match(terms: list[str]) -> tuple[str, str]:
     return f"{TABLE} MATCH %s", " ".join(f'"{term}"' for term in terms)
 
 
+def _join() -> str:
+    # SQLite takes CROSS JOIN as an order: the full-text match drives, and each match looks up its entry
+    # by key. Left to choose, it may walk the council's entries and test each against the index.
+    return "JOIN" if _postgres() else "CROSS JOIN"
+
+
 def count(terms: list[str], filters: Filters) -> int:
     match, query = _match(terms)
     where, params = filters.sql()
@@ -129,35 +135,43 @@ def count(terms: list[str], filters: Filters) -> int:
     rowid = "t.rowid" if _postgres() else f"{TABLE}.rowid"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {source} JOIN records_searchentry e ON e.id = {rowid} "  # noqa: S608
+            f"SELECT COUNT(*) FROM {source} {_join()} records_searchentry e ON e.id = {rowid} "  # noqa: S608
             f"WHERE {match} AND {where}",
             [query, *params],
         )
         return int(cursor.fetchone()[0])
 
 
-def ranked(terms: list[str], filters: Filters, *, limit: int, offset: int) -> list[tuple[int, str, float]]:
-    """One page of (entry id, document id, score), best first."""
+def ranked(
+    terms: list[str], filters: Filters, *, limit: int, offset: int
+) -> tuple[list[tuple[int, str, float]], int | None]:
+    """One page of (entry id, document id, score), best first, and how many match in all (None when the
+    page is empty). The total comes from the same pass as the ranking (a window count), so a search with
+    many matches reads them once, not once to count and again to rank."""
     match, query = _match(terms)
     where, params = filters.sql()
     if _postgres():
         sql = (
-            f"SELECT t.rowid, e.document_id, ts_rank(t.tsv, plainto_tsquery('english', %s)) AS score "  # noqa: S608
+            f"SELECT t.rowid, e.document_id, ts_rank(t.tsv, plainto_tsquery('english', %s)) AS score, "  # noqa: S608
+            "COUNT(*) OVER () "
             f"FROM {TABLE} t JOIN records_searchentry e ON e.id = t.rowid "
             f"WHERE {match} AND {where} ORDER BY score DESC, t.rowid LIMIT %s OFFSET %s"
         )
         args: list[Any] = [query, query, *params, limit, offset]
     else:
-        # bm25() is lower for a better match; the title counts five times as much as the body.
+        # bm25() is lower for a better match; the title counts five times as much as the body. FTS5's
+        # functions cannot sit beside a window function, so the count is taken over the scored rows.
         sql = (
-            f"SELECT {TABLE}.rowid, e.document_id, bm25({TABLE}, 5.0, 1.0) AS score "  # noqa: S608
-            f"FROM {TABLE} JOIN records_searchentry e ON e.id = {TABLE}.rowid "
-            f"WHERE {match} AND {where} ORDER BY score, {TABLE}.rowid LIMIT %s OFFSET %s"
+            "SELECT rowid, document_id, score, COUNT(*) OVER () FROM ("  # noqa: S608
+            f"SELECT {TABLE}.rowid AS rowid, e.document_id AS document_id, bm25({TABLE}, 5.0, 1.0) AS score "
+            f"FROM {TABLE} CROSS JOIN records_searchentry e ON e.id = {TABLE}.rowid "
+            f"WHERE {match} AND {where}) ORDER BY score, rowid LIMIT %s OFFSET %s"
         )
         args = [query, *params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return [(int(r[0]), str(r[1]), float(r[2])) for r in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [(int(r[0]), str(r[1]), float(r[2])) for r in rows], (int(rows[0][3]) if rows else None)
 
 
 def snippets(terms: list[str], entry_ids: Iterable[int]) -> dict[int, Markup]:

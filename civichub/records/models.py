@@ -101,6 +101,9 @@ class Document(TenantScopedModel, TimestampedModel):
             models.Index(fields=["council", "disposed_at", "dispose_on"]),
             models.Index(fields=["council", "kind", "review_on"]),
             models.Index(fields=["council", "record_class"]),
+            # A page of search hits is fetched by id within the council: with this SQLite looks each up
+            # by both, where otherwise it may walk the council's records.
+            models.Index(fields=["council", "id"], name="records_document_council_id"),
         ]
 
     def __str__(self) -> str:

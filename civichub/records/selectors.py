@@ -42,7 +42,7 @@ from civichub.records.models import (
 )
 
 
-def _key(value: Any, what: str) -> uuid.UUID:
+def key_of(value: Any, what: str) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
@@ -81,7 +81,7 @@ def documents(actor: Actor, council: Council) -> QuerySet[Document]:
 def document_heading(actor: Actor, council: Council, document_id: Any) -> Document:
     """A document's catalogue entry (title, class, marking), not its content: what a list shows."""
     return one_or_404(
-        documents(actor, council), "There is no record with that id", pk=_key(document_id, "record")
+        documents(actor, council), "There is no record with that id", pk=key_of(document_id, "record")
     )
 
 
@@ -136,6 +136,10 @@ def linked_to(actor: Actor, council: Council, target_type: str, target_id: str) 
 # --- Search ------------------------------------------------------------------------------------
 
 
+# Rows ranked with the count: enough for the first page of the pages (20) and of the API (50).
+HEAD = 50
+
+
 @dataclass(frozen=True)
 class Hit:
     document: Document
@@ -153,11 +157,26 @@ class SearchResults:
         self.actor, self.council, self.query = actor, council, query
         self.terms, self.filters, self.browse = index.terms_of(query), filters, browse
         self._count: int | None = None
+        # The first rows, ranked, fetched with the count: a page of the results is counted and shown
+        # from one read of the matches.
+        self._head: list[tuple[int, str, float]] | None = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = index.count(self.terms, self.filters) if self.terms else self.browse.count()
+            if self.terms:
+                self._head, total = index.ranked(self.terms, self.filters, limit=HEAD, offset=0)
+                self._count = total or 0
+            else:
+                self._count = self.browse.count()
         return self._count
+
+    def _ranked(self, start: int, limit: int) -> list[tuple[int, str, float]]:
+        if self._head is not None and start + limit <= HEAD:
+            return self._head[start : start + limit]
+        rows, total = index.ranked(self.terms, self.filters, limit=limit, offset=start)
+        if total is not None:
+            self._count = total
+        return rows
 
     def __len__(self) -> int:
         return self.count()
@@ -178,18 +197,24 @@ class SearchResults:
         if not limit:
             return []
         if self.terms:
-            ranked = index.ranked(self.terms, self.filters, limit=limit, offset=start)
+            ranked = self._ranked(start, limit)
+            # The page's records by id (the search already kept to the council and the markings allowed;
+            # asking again costs nothing and keeps this read honest on its own).
             found = {
                 d.pk: d
-                for d in self.browse.filter(
-                    pk__in=[_key(document_id, "record") for _, document_id, _ in ranked]
+                for d in Document.objects.for_council(self.council)
+                .filter(
+                    pk__in=[key_of(document_id, "record") for _, document_id, _ in ranked],
+                    marking__in=self.filters.markings,
                 )
+                .select_related("record_class", "owner")
+                .order_by()
             }
             marks = index.snippets(self.terms, [entry for entry, _, _ in ranked])
             hits = [
-                Hit(found[_key(document_id, "record")], marks.get(entry, Markup("")), score)
+                Hit(found[key_of(document_id, "record")], marks.get(entry, Markup("")), score)
                 for entry, document_id, score in ranked
-                if _key(document_id, "record") in found
+                if key_of(document_id, "record") in found
             ]
         else:
             hits = [Hit(d, Markup(""), None) for d in self.browse[start:stop]]
@@ -283,7 +308,7 @@ def decisions(actor: Actor, council: Council) -> QuerySet[Decision]:
 
 def decision(actor: Actor, council: Council, decision_id: Any, purpose: str = "") -> Decision:
     found = one_or_404(
-        decisions(actor, council), "There is no decision with that id", pk=_key(decision_id, "decision")
+        decisions(actor, council), "There is no decision with that id", pk=key_of(decision_id, "decision")
     )
     if found.marking == Marking.SENSITIVE:
         audit.record(actor, "records.decision.read", obj=found, council=council, purpose=_purpose(purpose))
@@ -304,7 +329,7 @@ def public_decision(council: Council, decision_id: Any) -> Decision:
     return one_or_404(
         public_decisions(council),
         "There is no published decision with that id",
-        pk=_key(decision_id, "decision"),
+        pk=key_of(decision_id, "decision"),
     )
 
 
@@ -340,7 +365,7 @@ def forward_plan_entry(council: Council, entry_id: Any) -> ForwardPlanEntry:
     return one_or_404(
         forward_plan(council, include_past=True),
         "No forward plan entry has that id",
-        pk=_key(entry_id, "entry"),
+        pk=key_of(entry_id, "entry"),
     )
 
 
@@ -364,7 +389,9 @@ def legal_holds(actor: Actor, council: Council) -> QuerySet[LegalHold]:
 
 
 def legal_hold(actor: Actor, council: Council, hold_id: Any) -> LegalHold:
-    return one_or_404(legal_holds(actor, council), "There is no hold with that id", pk=_key(hold_id, "hold"))
+    return one_or_404(
+        legal_holds(actor, council), "There is no hold with that id", pk=key_of(hold_id, "hold")
+    )
 
 
 def held_documents(actor: Actor, hold: LegalHold) -> QuerySet[Document]:
@@ -380,7 +407,7 @@ def disposal_runs(actor: Actor, council: Council) -> QuerySet[DisposalRun]:
 
 def disposal_run(actor: Actor, council: Council, run_id: Any) -> DisposalRun:
     return one_or_404(
-        disposal_runs(actor, council), "There is no disposal run with that id", pk=_key(run_id, "run")
+        disposal_runs(actor, council), "There is no disposal run with that id", pk=key_of(run_id, "run")
     )
 
 
@@ -403,7 +430,7 @@ def request(actor: Actor, council: Council, request_id: Any) -> InformationReque
     found = one_or_404(
         InformationRequest.objects.for_council(council).select_related("hold"),
         "There is no request with that id",
-        pk=_key(request_id, "request"),
+        pk=key_of(request_id, "request"),
     )
     audit.record(actor, "records.request.read", obj=found, council=council, purpose="Handling the request")
     return found

@@ -165,6 +165,9 @@ STATICFILES_DIRS = [
     # Compiled by `npm run build` (make assets) from civichub/assets/.
     BASE_DIR / "build" / "assets",
 ]
+# Files kept by the platform (records' documents, uploads waiting to be imported), when default_storage
+# is the filesystem.
+MEDIA_ROOT = VAR_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

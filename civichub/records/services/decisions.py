@@ -19,6 +19,7 @@ from civichub.core.actors import Actor
 from civichub.core.errors import Conflict, Refused
 from civichub.core.models import Council
 from civichub.core.outbox import publish
+from civichub.core.text import clean_text
 from civichub.records import checks, rules
 from civichub.records.models import Decision, DecisionLink, DecisionVote, ForwardPlanEntry
 
@@ -122,7 +123,7 @@ def record_decision(actor: Actor, council: Council, **values: Any) -> Decision:
     entry = _forward_plan_entry(council, values.get("forward_plan_entry"))
     if entry is not None and not is_key:
         raise Refused.on("forward_plan_entry", "Only a key decision is taken under a forward plan entry")
-    reference = str(values.get("reference") or "").strip()[:30] or _next_reference(
+    reference = clean_text(str(values.get("reference") or ""))[:30] or _next_reference(
         council, "D", Decision, decided.year
     )
     if Decision.objects.for_council(council).filter(reference=reference).exists():

@@ -214,7 +214,7 @@ def execute_disposal(actor: Actor, run: DisposalRun) -> DisposalRun:
     policy.require(actor, "records.disposal.approve", council)
     run = (
         DisposalRun.objects.for_council(council)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("proposed_by", "approved_by")
         .get(pk=run.pk)
     )

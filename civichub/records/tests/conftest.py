@@ -6,8 +6,8 @@ import pytest
 
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Role, User
+from civichub.records import samples
 from civichub.records.services import documents, retention
-from civichub.records.tests import samples
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,9 @@ from civichub.core.actors import Actor
 from civichub.core.audit import AuditEntry
 from civichub.core.errors import Refused
 from civichub.core.models import DomainEvent, Role
-from civichub.records import selectors
+from civichub.records import samples, selectors
 from civichub.records.models import Document, DocumentVersion
 from civichub.records.services import documents
-from civichub.records.tests import samples
 
 
 def test_a_document_is_kept_with_its_hash_indexed_audited_and_published(add, wigan, storage) -> None:

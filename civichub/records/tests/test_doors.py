@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from civichub.core.actors import Actor
 from civichub.core.models import Role
+from civichub.records import samples
 from civichub.records.models import DisposalItem, DisposalRun, Document
 from civichub.records.services import disposal, retention
-from civichub.records.tests import samples
 
 
 @pytest.fixture

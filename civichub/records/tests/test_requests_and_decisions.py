@@ -219,3 +219,24 @@ def test_the_public_register_shows_published_official_decisions_only(manager, wi
     )
     assert [d.pk for d in selectors.public_decisions(wigan)] == [public.pk]
     assert {draft.pk, secret.pk} & {d.pk for d in selectors.public_decisions(wigan)} == set()
+
+
+def test_a_decisions_register_is_imported_whole_or_not_at_all(manager, wigan) -> None:
+    from civichub.core.importing import ImportRejected
+    from civichub.core.importing.runner import run_now
+
+    good = (
+        "reference,title,decision,maker_kind,maker_name,decided_on,is_key,published_on\n"
+        "D-2020-001,Close the tip,Close it,cabinet,Cabinet,2020-02-03,yes,2020-02-04\n"
+        "D-2020-002,Buy a van,Buy one,officer,Director,2020-03-01,,\n"
+    )
+    run, _ = run_now(manager, wigan, "records_decisions", file_name="register.csv", content=good.encode())
+    assert run.created == 2
+    found = {d.reference: d for d in selectors.decisions(manager, wigan)}
+    assert found["D-2020-001"].status == "published" and found["D-2020-001"].short_notice
+    assert found["D-2020-002"].status == "draft"
+    bad = good.replace("D-2020-002,Buy a van,Buy one,officer", "D-2020-003,Buy a van,Buy one,mayor")
+    with pytest.raises(ImportRejected) as rejected:
+        run_now(manager, wigan, "records_decisions", file_name="register2.csv", content=bad.encode())
+    assert rejected.value.errors[0].field == "line 3, field 'maker_kind'"
+    assert not selectors.decisions(manager, wigan).filter(reference="D-2020-003").exists()

@@ -121,7 +121,7 @@ def decision(request: HttpRequest, council: Council, decision_id: str) -> HttpRe
     """One decision; managers publish it, move its call-in on, record votes and link evidence."""
     actor = actor_of(request)
     purpose = request.POST.get("purpose") or request.GET.get("purpose", "")
-    heading = selectors.decisions(actor, council).filter(pk=selectors._key(decision_id, "decision")).first()
+    heading = selectors.decisions(actor, council).filter(pk=selectors.key_of(decision_id, "decision")).first()
     if heading is None:
         from django.http import Http404
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from civichub.core.management.progress import ProgressBar
 from civichub.demo import councils as demo
 from civichub.demo import directory as directory_demo
+from civichub.demo import records as records_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         users = demo.load_people_and_providers()
         self.stdout.write(f"Directory: {directory_demo.load()} services added")
+        self.stdout.write(f"Records: {records_demo.load()} documents added")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
             self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")

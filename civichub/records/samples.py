@@ -1,4 +1,5 @@
-"""Small real files of each kind the records context accepts, and bad ones, made here (none on disk)."""
+"""Small real files of each kind the records context accepts, and bad ones, made in code (none kept on
+disk): the demo's documents, the tests' and the benchmark's."""
 
 from __future__ import annotations
 
