@@ -27,6 +27,8 @@ from civichub.directory.api import router as directory_router
 from civichub.integration.api import router as integration_router
 from civichub.market.api import router as market_router
 from civichub.places.api import router as places_router
+from civichub.records.api import router as records_router
+from civichub.records.register_api import router as decisions_router
 
 
 class ApiTokenAuth(HttpBearer):
@@ -178,3 +180,5 @@ api.add_router("/", places_router)
 api.add_router("/", integration_router)
 api.add_router("/", directory_router)
 api.add_router("/", market_router)
+api.add_router("/", records_router)
+api.add_router("/", decisions_router)

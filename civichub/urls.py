@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("civichub.integration.urls")),
     path("", include("civichub.directory.urls")),
     path("", include("civichub.market.urls")),
+    path("", include("civichub.records.urls")),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "civichub.integration",
     "civichub.directory",
     "civichub.market",
+    "civichub.records",
     "civichub.demo",
 ]
 
@@ -177,6 +178,10 @@ STORAGES = {
 # Uploads (importers) are read in memory only up to this size; larger files are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Records (civichub/records): the largest document that can be kept. Content lives in default_storage
+# (STORAGES above): the filesystem here, any S3-compatible store through django-storages' settings.
+CIVICHUB_RECORDS_MAX_UPLOAD_BYTES = int(os.environ.get("CIVICHUB_RECORDS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 # Background work goes through the django-tasks API (Django 6's django.tasks), stored in the database
 # and run by `civichub worker`.
