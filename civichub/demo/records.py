@@ -100,6 +100,8 @@ def _council(council: Council, manager_user: User, approver_user: User, rng: ran
 def _decisions(council: Council, manager: Actor, rng: random.Random, today: date) -> int:
     added = 0
     short_notice_done = called_in_done = False
+    # A few decisions are about real services in the directory, so their pages show the golden thread.
+    services = list(Service.objects.for_council(council).filter(is_published=True).order_by("name")[:3])
     for n, (title, subject, is_key) in enumerate(DECISION_TOPICS * 2):
         decided = today - timedelta(days=360 - n * 15)
         entry = None
@@ -135,6 +137,8 @@ def _decisions(council: Council, manager: Actor, rng: random.Random, today: date
             else [],
             links=[f"{subject}:{council.slug}-{subject}-{n % 6 + 1}"],
         )
+        if n < len(services):
+            decisions.link_decision(manager, decision, "service", str(services[n].pk))
         decision = decisions.publish_decision(manager, decision, published_on=decided + timedelta(days=1))
         if (
             decision.call_in_status == "open"

@@ -162,3 +162,47 @@ def test_refiling_changes_the_disposal_date_and_the_index(add, manager, wigan) -
     assert str(document.dispose_on) == "2032-01-01"
     assert [h.document.title for h in selectors.search(manager, wigan, "sealed")] == ["Old sealed contract"]
     assert [h.document.title for h in selectors.search(manager, wigan, "cleaning")] == ["Old sealed contract"]
+
+
+def test_a_batch_of_documents_is_imported_whole_or_not_at_all(manager, wigan, schedule) -> None:
+    """The importer checks every file as an upload would, and a bad one stops the whole batch."""
+    import base64
+    import json
+
+    from civichub.core.importing import ImportRejected
+    from civichub.core.importing.runner import run_now
+
+    def record(title: str, content: bytes, file_name: str = "minutes.pdf") -> dict[str, object]:
+        return {
+            "title": title,
+            "record_class": "CORR",
+            "file_name": file_name,
+            "content_base64": base64.b64encode(content).decode(),
+            "links": ["ward:E05000841"],
+        }
+
+    batch = [
+        record("Minutes of the estates board", samples.pdf("estates board minutes gritting")),
+        record("Gritting routes", samples.docx("gritting routes for the winter"), "routes.docx"),
+    ]
+    bad = [
+        *batch,
+        record("Locked", samples.encrypted_pdf()),
+        {**record("Not base64", b""), "content_base64": "!!!"},
+        record("A zip bomb", samples.zip_bomb(), "bomb.docx"),
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        run_now(manager, wigan, "records_documents", file_name="bad.json", content=json.dumps(bad).encode())
+    fields = [error.field for error in rejected.value.errors]
+    assert fields == [
+        "record 3, field 'content_base64'",
+        "record 4, field 'content_base64'",
+        "record 5, field 'content_base64'",
+    ]
+    assert not selectors.documents(manager, wigan).exists()
+    run, _ = run_now(
+        manager, wigan, "records_documents", file_name="good.json", content=json.dumps(batch).encode()
+    )
+    assert run.created == 2
+    found = selectors.search(manager, wigan, "gritting")
+    assert {hit.document.title for hit in found} == {"Minutes of the estates board", "Gritting routes"}
