@@ -174,6 +174,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Stored files (documents, waiting imports) in any S3-compatible store instead, by settings alone:
+# django-storages reads the bucket, endpoint and keys from the environment (AWS_* variables).
+if os.environ.get("CIVICHUB_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["CIVICHUB_S3_BUCKET"],
+            "endpoint_url": os.environ.get("CIVICHUB_S3_ENDPOINT") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Uploads (importers) are read in memory only up to this size; larger files are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
