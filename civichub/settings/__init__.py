@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -170,7 +171,7 @@ STATICFILES_DIRS = [
 # `civichub backup` copies whole and `civichub restore` needs empty. Unset, Django would store them in
 # whatever directory the process was started from.
 MEDIA_ROOT = Path(os.environ.get("CIVICHUB_MEDIA_DIR", VAR_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

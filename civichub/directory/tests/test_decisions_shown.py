@@ -3,6 +3,8 @@ from decision to outcome. Drafts, and decisions about something else, stay off i
 
 from __future__ import annotations
 
+from typing import Any
+
 from civichub.core.actors import Actor
 from civichub.core.models import Role
 from civichub.records.services import decisions
@@ -12,7 +14,7 @@ def test_a_service_page_shows_the_published_decisions_about_it(client, directory
     manager = Actor(user=make_user(Role.RECORDS_MANAGER, wigan), council=wigan)
     youth = directory["youth"]
 
-    def decide(title: str, about: str) -> object:
+    def decide(title: str, about: str) -> Any:
         made = decisions.record_decision(
             manager,
             wigan,
