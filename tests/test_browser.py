@@ -107,6 +107,13 @@ def test_a_wrong_password_shows_the_error_summary_and_focuses_it(page, server) -
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
 
 
+def _follow(page, target) -> None:  # type: ignore[no-untyped-def]
+    """Click something that loads a new page, and wait for that page: reading (or running axe) straight
+    after a click can catch the old page, or no page at all while the new one loads."""
+    with page.expect_navigation():
+        target.click()
+
+
 def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     # Evaluated by the browser's DevTools protocol, not added as a <script>: the pages' CSP would rightly
     # block an injected inline script.
@@ -190,16 +197,16 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
 def test_a_resident_turns_on_an_authenticator_and_signs_in_with_it(page, server) -> None:
     sign_in(page, server, "sunderland.resident")
     page.goto(f"{server}/account/")
-    page.get_by_role("link", name="Set up an authenticator app").click()
-    page.get_by_role("button", name="Continue").click()
+    _follow(page, page.get_by_role("link", name="Set up an authenticator app"))
+    _follow(page, page.get_by_role("button", name="Continue"))
     assert page.get_by_test_id("qr-code").locator("svg").count() == 1
     assert _axe_violations(page) == []
     key = page.get_by_test_id("authenticator-key").inner_text()
     page.get_by_label("Code from the app").fill(pyotp.TOTP(key).now())
-    page.get_by_role("button", name="Turn on").click()
+    _follow(page, page.get_by_role("button", name="Turn on"))
     codes = page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()
     assert len(codes) == 10
-    page.get_by_role("button", name="Sign out sunderland.resident").click()
+    _follow(page, page.get_by_role("button", name="Sign out sunderland.resident"))
     sign_in(page, server, "sunderland.resident")
     page.wait_for_url(f"{server}/sign-in/code/")
     assert _axe_violations(page) == []
@@ -260,25 +267,25 @@ def test_a_commissioner_reads_a_market_down_to_a_provider_and_its_public_stateme
     sign_in(page, server, "wigan.commissioner")
     page.wait_for_url(f"{server}/c/wigan/")
     page.goto(f"{server}/c/wigan/market/")
-    page.get_by_role("link", name="Home care 18+").click()
+    _follow(page, page.get_by_role("link", name="Home care 18+"))
     assert page.get_by_role("heading", level=1).inner_text() == "Home care 18+"
     assert "concentrated" in page.get_by_test_id("reading").inner_text()
     assert page.locator("svg.civichub-chart").count() >= 3
-    page.get_by_test_id("wards").locator("tbody tr a").first.click()
+    _follow(page, page.get_by_test_id("wards").locator("tbody tr a").first)
     assert " in " in page.get_by_role("heading", level=1).inner_text()  # one ward's market
     assert not _axe_violations(page)
     page.goto(f"{server}/c/wigan/markets/home-care-18/")
-    page.get_by_test_id("shares").locator("tbody tr a").first.click()
+    _follow(page, page.get_by_test_id("shares").locator("tbody tr a").first)
     assert not _axe_violations(page)
     assert "What Wigan has noted" in page.content()
     page.goto(f"{server}/c/wigan/cost-exercises/")
-    page.locator("table a").first.click()
+    _follow(page, page.locator("table a").first)
     assert not _axe_violations(page)
     assert "Fair cost" in page.content()
     page.goto(f"{server}/c/wigan/markets/home-care-18/statements/")
-    page.get_by_role("link", name="Version 1").click()
+    _follow(page, page.get_by_role("link", name="Version 1"))
     assert not _axe_violations(page)
-    page.get_by_role("link", name="The public page").click()
+    _follow(page, page.get_by_role("link", name="The public page"))
     page.context.clear_cookies()
     page.reload()
     assert "market position statement" in page.get_by_role("heading", level=1).inner_text()
@@ -290,15 +297,15 @@ def test_a_provider_changes_its_offer_and_a_bad_capacity_is_named(page, server) 
     sign_in(page, server, "wigan.provider-staff")
     page.wait_for_url(f"{server}/c/wigan/provider/")
     page.goto(f"{server}/c/wigan/market/")
-    page.get_by_role("link", name="Add or change your offer in Home care 18+").click()
+    _follow(page, page.get_by_role("link", name="Add or change your offer in Home care 18+"))
     assert not _axe_violations(page)
     page.get_by_label("Capacity, in hours per week").fill("-5")
-    page.get_by_role("button", name="Save the offer").click()
+    _follow(page, page.get_by_role("button", name="Save the offer"))
     summary = page.locator(".govuk-error-summary")
     assert "Cannot be negative" in summary.inner_text()
     assert not _axe_violations(page)
     page.get_by_label("Capacity, in hours per week").fill("455")
-    page.get_by_role("button", name="Save the offer").click()
+    _follow(page, page.get_by_role("button", name="Save the offer"))
     assert "455" in page.locator("table").inner_text()  # the change is in the offer's history
     assert not _axe_violations(page)
 
@@ -335,14 +342,14 @@ def test_a_records_manager_keeps_a_document_finds_it_and_sees_the_disposal_histo
 
     sign_in(page, server, "wigan.records-manager")
     page.wait_for_url(f"{server}/c/wigan/")
-    page.get_by_role("link", name="Documents and records").click()
-    page.get_by_role("link", name="Add a document").click()
+    _follow(page, page.get_by_role("link", name="Documents and records"))
+    _follow(page, page.get_by_role("link", name="Add a document"))
     upload = tmp_path / "minutes.pdf"
     upload.write_bytes(pdf("Minutes of the carers partnership board about respite breaks"))
     page.get_by_label("The file").set_input_files(str(upload))
     page.get_by_label("Title").fill("Carers partnership board minutes")
     page.get_by_label("Record class").select_option("CORR")
-    page.get_by_role("button", name="Keep the document").click()
+    _follow(page, page.get_by_role("button", name="Keep the document"))
     assert page.locator("h1").inner_text() == "Carers partnership board minutes"
     assert _axe_violations(page) == []
     page.goto(f"{server}/c/wigan/records/documents/?q=respite+breaks")
@@ -350,19 +357,19 @@ def test_a_records_manager_keeps_a_document_finds_it_and_sees_the_disposal_histo
     assert "Carers partnership board minutes" in results.inner_text()
     assert results.locator("mark").count() >= 2
     page.goto(f"{server}/c/wigan/records/disposals/")
-    page.locator("table a").first.click()
+    _follow(page, page.locator("table a").first)
     assert "skipped" in page.get_by_test_id("outcome").inner_text()
     assert "Under legal hold" in page.get_by_test_id("items").inner_text()
     assert _axe_violations(page) == []
-    page.get_by_role("link", name="Certificate of destruction").click()
+    _follow(page, page.get_by_role("link", name="Certificate of destruction"))
     assert _axe_violations(page) == []
     for path in ("/c/wigan/records/requests/", "/c/wigan/records/holds/"):
         page.goto(server + path)
         assert _axe_violations(page) == []
     page.goto(f"{server}/c/wigan/records/requests/")
-    page.locator("table a").first.click()
+    _follow(page, page.locator("table a").first)
     assert _axe_violations(page) == []
     page.goto(f"{server}/decisions/wigan/")
-    page.locator("table a").first.click()
+    _follow(page, page.locator("table a").first)
     assert "Call-in" in page.content()
     assert _axe_violations(page) == []
