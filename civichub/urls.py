@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("civichub.integration.urls")),
     path("", include("civichub.directory.urls")),
     path("", include("civichub.market.urls")),
+    path("", include("civichub.needs.urls")),
+    path("", include("civichub.funding.urls")),
 ]

@@ -24,6 +24,7 @@ from civichub.core.tenancy import TenantOrPlatformModel, TenantScopedModel
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
+from civichub.funding import services as funding
 from civichub.integration.models import WebhookDelivery
 from civichub.integration.services import register_endpoint
 from civichub.market import returns as market_returns
@@ -182,6 +183,13 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "statement_id": statement.pk,
         }
 
+    def opportunity(council):
+        """An opportunity of the council's own, which no other council sees."""
+        made = funding.add_opportunity(
+            actor, council, {"grantName": f"{council.short_name} fund", "grantFunder": council.short_name}
+        )
+        return made.pk
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -204,6 +212,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             **OPEN_DATA_IDS,
             **service_and_change(wigan, org, officer),
             **market_things(wigan, org, "home-care-18"),
+            "opportunity_id": opportunity(wigan),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
             "username": officer.username,
@@ -222,6 +231,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             **OPEN_DATA_IDS,
             **service_and_change(sunderland, other, sunderland_officer),
             **market_things(sunderland, other, "sunderland-day-care"),
+            "opportunity_id": opportunity(sunderland),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
             "username": sunderland_officer.username,
@@ -365,6 +375,8 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | {"started_on": "2020-01-01", "closes_on": "2099-01-01", "title": "x", "sections": {}}
                     | {"lines": {}, "kind": "comment", "text": "x", "identifiers": {"GB-COH": "1"}}
                     | {"code": "x", "unit": "x", "price_unit": "x", "ward_share_threshold": "40"}
+                    # Funding's body: an opportunity in Find a Grant's field names.
+                    | {"grantName": "x", "grantFunder": "x"}
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

@@ -49,6 +49,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "market.manage": frozenset({Role.COMMISSIONER}),
     "market.returns.submit": frozenset({Role.PROVIDER_STAFF}),
     "market.returns.view": OFFICERS,
+    # Needs: officers and councillors read the taxonomy, indicators and profiles of places; analysts and
+    # commissioners extend the taxonomy and import indicators.
+    "needs.view": OFFICERS | {Role.COUNCILLOR},
+    "needs.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "needs.indicators.import": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    # Funding: the catalogue is for everyone who might bid (providers and VCSE staff too); commissioners
+    # and analysts add the council's own opportunities.
+    "funding.view": EVERY_COUNCIL_ROLE - {Role.RESIDENT},
+    "funding.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
     "platform.manage": frozenset(),
 }
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "civichub.integration",
     "civichub.directory",
     "civichub.market",
+    "civichub.needs",
+    "civichub.funding",
     "civichub.demo",
 ]
 

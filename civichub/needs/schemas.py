@@ -1,0 +1,79 @@
+"""Needs API schemas, named so they shadow no other context's (NeedCategoryOut, not CategoryOut)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class NeedCategoryOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    description: str
+    directory_codes: list[str]
+    market_codes: list[str]
+    council_own: bool
+
+    @staticmethod
+    def resolve_council_own(obj: object) -> bool:
+        return getattr(obj, "council_id", None) is not None
+
+
+class NeedCategoryIn(Schema):
+    code: str = Field(..., max_length=50, examples=["digital-inclusion"])
+    name: str = Field(..., max_length=100)
+    description: str = Field("", max_length=300)
+    directory_codes: list[str] = Field(default_factory=list, max_length=20)
+    market_codes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class IndicatorOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    unit: str
+    source: str
+    licence: str
+    need: str
+    period_format: str
+    higher_is_worse: bool
+    value_count: int
+    updated_at: datetime
+
+
+class ProfileRowOut(Schema):
+    section: str
+    measure: str
+    unit: str
+    area: Decimal | None = Field(None, description="The ward's or LSOA's value")
+    council: Decimal | None = None
+    england: Decimal | None = None
+    rank: int | None = Field(None, description="Among the council's areas of this kind; 1 = the worst")
+    of: int | None = None
+    period: str
+    note: str
+
+
+class TrendOut(Schema):
+    code: str
+    name: str
+    unit: str
+    points: list[tuple[str, Decimal]]
+
+
+class NeedsAreaOut(Schema):
+    kind: str
+    code: str
+    name: str
+    ward_code: str
+    ward_name: str
+
+
+class NeedsProfileOut(Schema):
+    area: NeedsAreaOut
+    rows: list[ProfileRowOut]
+    trends: list[TrendOut]
