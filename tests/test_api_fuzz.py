@@ -86,6 +86,7 @@ def seed() -> None:
         Taxonomy,
         TaxonomyTerm,
     )
+    from civichub.funding.models import Opportunity
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
     from civichub.integration.models import WebhookDelivery
@@ -157,6 +158,10 @@ def seed() -> None:
         ),
         "exercise_id": str(CostExercise.objects.for_council(wigan).order_by("created_at").first().pk),  # type: ignore[union-attr]
         "statement_id": str(MarketStatement.objects.for_council(wigan).order_by("version").first().pk),  # type: ignore[union-attr]
+        # Funding: one of the demo's opportunities the council sees.
+        "opportunity_id": str(
+            Opportunity.objects.for_council_and_platform(wigan).order_by("programme").first().pk
+        ),  # type: ignore[union-attr]
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]

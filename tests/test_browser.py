@@ -162,6 +162,12 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/markets/residential-care-65/?ward=E05000841",
         "/c/wigan/cost-exercises/",
         "/c/wigan/markets/home-care-18/statements/",
+        "/c/wigan/needs/",
+        "/c/wigan/needs/areas/E05000841/",
+        "/c/wigan/needs/areas/E01006369/",
+        "/c/wigan/funding/",
+        "/c/wigan/funding/?theme=housing&open=yes&area=E05000841",
+        "/c/wigan/funding/?area=nonsense",
     ]
     problems = {}
     for path in public:

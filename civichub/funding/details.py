@@ -5,6 +5,7 @@ import refuse the same things with the same words. Fields carry the names of Fin
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -85,7 +86,7 @@ def _items(value: Any) -> list[str]:
     return [clean_text(v) for v in SPLIT.split(str(value or "")) if clean_text(v)]
 
 
-def _money(raw: dict[str, Any], name: str, problems: list[FieldError]) -> Decimal | None:
+def _money(raw: Mapping[str, Any], name: str, problems: list[FieldError]) -> Decimal | None:
     text = clean_text(str(raw.get(name) or "")).replace(",", "").removeprefix("£")
     if not text:
         return None
@@ -99,7 +100,7 @@ def _money(raw: dict[str, Any], name: str, problems: list[FieldError]) -> Decima
     return value.quantize(Decimal("0.01"))
 
 
-def _date(raw: dict[str, Any], name: str, problems: list[FieldError]) -> date | None:
+def _date(raw: Mapping[str, Any], name: str, problems: list[FieldError]) -> date | None:
     text = clean_text(str(raw.get(name) or ""))
     if not text:
         return None
@@ -111,7 +112,9 @@ def _date(raw: dict[str, Any], name: str, problems: list[FieldError]) -> date | 
         return None
 
 
-def check_opportunity(raw: dict[str, Any], themes_known: set[str]) -> tuple[Details | None, list[FieldError]]:
+def check_opportunity(
+    raw: Mapping[str, Any], themes_known: set[str]
+) -> tuple[Details | None, list[FieldError]]:
     """The opportunity in `raw`, checked, and every problem found (then no details)."""
     problems: list[FieldError] = []
     text = {

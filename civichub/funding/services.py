@@ -5,6 +5,7 @@ the transaction that makes it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -62,7 +63,7 @@ def _save(actor: Actor, council: Council | None, details: Details) -> tuple[Oppo
 
 
 @transaction.atomic
-def add_opportunity(actor: Actor, council: Council | None, raw: dict[str, object]) -> Opportunity:
+def add_opportunity(actor: Actor, council: Council | None, raw: Mapping[str, Any]) -> Opportunity:
     """Add an opportunity (or change the one of the same funder and name) from Find a Grant's fields."""
     _may_add(actor, council)
     details, problems = check_opportunity(raw, theme_codes(council))

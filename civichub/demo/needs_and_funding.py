@@ -1,0 +1,124 @@
+"""Demo needs and funding: an imported indicator with several periods for each demo council's wards, and
+about 200 funding opportunities in the platform's catalogue (with a few of each council's own).
+
+The indicator values and the opportunities are synthetic (fixed seed), and say so in their source and
+funder names: the deprivation and population on the needs profiles are the real IoD 2019 figures, read
+from places. Made through the contexts' own import pipeline and services (audited and published).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from civichub.core.actors import Actor
+from civichub.core.importing.runner import run_now
+from civichub.core.models import Council
+from civichub.funding import selectors as funding_selectors
+from civichub.funding import services as funding
+from civichub.funding.details import check_opportunity
+from civichub.places import selectors as places
+
+SYSTEM = Actor.system("demo: needs and funding")
+DEMO_COUNCILS = ["E08000010", "E08000024"]  # Wigan, Sunderland
+PERIODS = ["2020/21", "2021/22", "2022/23", "2023/24"]
+FUNDERS = [
+    "Northern Communities Trust (demo)",
+    "Coalfields Renewal Fund (demo)",
+    "North West Health Foundation (demo)",
+    "Wearside Community Foundation (demo)",
+    "Lancashire and Greater Manchester Fund (demo)",
+    "National Lottery-style Community Fund (demo)",
+    "Warm Homes Partnership (demo)",
+    "Youth Futures Alliance (demo)",
+]
+PROGRAMMES = {
+    "housing": ["Warm and safe homes", "Homelessness prevention", "Tenancy sustainment"],
+    "health-and-wellbeing": ["Healthy communities", "Mental health in the community", "Active lives"],
+    "adult-social-care": ["Carers' breaks", "Living well at home", "Dementia-friendly places"],
+    "children-and-families": ["Family hubs", "Early years", "Holiday activities and food"],
+    "young-people": ["Youth clubs", "Young people's futures", "Sport for change"],
+    "employment-and-skills": ["Skills for work", "Back to work", "Digital skills"],
+    "community-safety": ["Safer streets", "Domestic abuse support", "Reducing reoffending"],
+    "environment": ["Green spaces", "Community energy", "Clean and tidy neighbourhoods"],
+    "transport": ["Community transport", "Active travel", "Rural buses"],
+    "money-and-debt": ["Cost of living", "Debt advice", "Financial inclusion"],
+    "food": ["Community food", "Food pantries", "Cooking on a budget"],
+    "loneliness-and-community": ["Tackling loneliness", "Community spaces", "Volunteering"],
+}
+APPLICANTS = ["charity", "cic", "social-enterprise", "community-group", "local-authority", "school"]
+
+
+def _indicator_csv(council: Council, rng: random.Random) -> bytes:
+    """Households in fuel poverty by ward, four financial years, drifting up with noise (synthetic)."""
+    lines = ["indicator,name,level,area_code,period,value,unit,source,licence,need"]
+    name, facts = "Households in fuel poverty", "%,Synthetic demo figures (not real data),Demo only,housing"
+    wards = [w.gss_code for w in places.wards_in(council.gss_code)]
+    totals = [0.0] * len(PERIODS)
+    for ward in wards:
+        level = rng.uniform(9, 20)
+        for n, period in enumerate(PERIODS):
+            value = round(level + n * rng.uniform(0.2, 1.2) + rng.uniform(-0.6, 0.6), 1)
+            totals[n] += value
+            lines.append(f"fuel-poverty,{name},ward,{ward},{period},{value},{facts}")
+    for n, period in enumerate(PERIODS):
+        council_value = round(totals[n] / max(len(wards), 1), 1)
+        lines.append(f"fuel-poverty,{name},council,{council.gss_code},{period},{council_value},{facts}")
+        lines.append(f"fuel-poverty,{name},england,E92000001,{period},{12.4 + n * 0.4:.1f},{facts}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _opportunities(rng: random.Random, count: int, areas: list[str], today: date) -> list[dict[str, str]]:
+    made = []
+    themes = list(PROGRAMMES)
+    for n in range(count):
+        theme = themes[n % len(themes)]
+        second = rng.choice(themes)
+        funder = FUNDERS[n % len(FUNDERS)]
+        low = rng.choice([500, 1000, 2500, 5000, 10000])
+        opens = today + timedelta(days=rng.randint(-300, 60))
+        closes = opens + timedelta(days=rng.randint(30, 240))
+        made.append(
+            {
+                "grantName": f"{rng.choice(PROGRAMMES[theme])} {2025 + n // 60} round {n % 7 + 1} ({n + 1})",
+                "grantFunder": funder,
+                "grantShortDescription": f"Synthetic demo opportunity: for {theme.replace('-', ' ')} work.",
+                "grantApplicantType": "; ".join(sorted(set(rng.sample(APPLICANTS, rng.randint(1, 3))))),
+                "grantLocation": rng.choice([*areas, "National", "National", "England"]),
+                "grantMinimumAward": str(low),
+                "grantMaximumAward": str(low * rng.choice([4, 10, 20])),
+                "grantTotalAwardAmount": str(low * rng.choice([100, 200, 500])),
+                "grantApplicationOpenDate": opens.isoformat(),
+                "grantApplicationCloseDate": "" if n % 17 == 0 else closes.isoformat(),
+                "grantWebpageUrl": f"https://funder.example.org/grants/{n + 1}",
+                "themes": "; ".join(sorted({theme, second})),
+            }
+        )
+    return made
+
+
+def load(seed: int = 2026, today: date | None = None) -> int:
+    """Load once (a second run adds nothing); returns the opportunities added."""
+    councils = [
+        Council.objects.get(gss_code=g) for g in DEMO_COUNCILS if Council.objects.filter(gss_code=g).exists()
+    ]
+    if not councils or funding_selectors.search(councils[0], funding_selectors.Search()).exists():
+        return 0
+    rng, today = random.Random(seed), today or date.today()
+    for council in councils:
+        run_now(
+            SYSTEM,
+            council,
+            "area_indicators",
+            file_name="fuel-poverty-demo.csv",
+            content=_indicator_csv(council, rng),
+        )
+    themes = set(funding_selectors.theme_codes(None))
+    shared = [check_opportunity(raw, themes)[0] for raw in _opportunities(rng, 190, DEMO_COUNCILS, today)]
+    added, _ = funding.save_opportunities(SYSTEM, None, [d for d in shared if d is not None])
+    for council in councils:
+        for raw in _opportunities(rng, 5, [council.gss_code], today):
+            raw["grantFunder"] = f"{council.short_name} (demo)"
+            funding.add_opportunity(SYSTEM, council, raw)
+            added += 1
+    return added
