@@ -31,6 +31,7 @@ from civichub.market import returns as market_returns
 from civichub.market import services as market
 from civichub.market import statements as market_statements
 from civichub.market.models import MarketCategory
+from civichub.needs import assessments
 from civichub.places.models import Ward
 
 # Routes of the API that are open data by design. Anything else must refuse an anonymous caller.
@@ -190,6 +191,14 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
         )
         return made.pk
 
+    def assessed_need(council, reference):
+        """A need assessed for a person of the council's (personal data)."""
+        caseworker = Actor(user=make_user(Role.CASEWORKER, council), council=council)
+        made = assessments.record_need(
+            caseworker, council, person_reference=reference, category="housing", assessed_on=date(2025, 1, 2)
+        )
+        return {"need_id": made.pk, "person_reference": reference}
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -213,6 +222,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             **service_and_change(wigan, org, officer),
             **market_things(wigan, org, "home-care-18"),
             "opportunity_id": opportunity(wigan),
+            **assessed_need(wigan, "W-0001"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
             "username": officer.username,
@@ -232,6 +242,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             **service_and_change(sunderland, other, sunderland_officer),
             **market_things(sunderland, other, "sunderland-day-care"),
             "opportunity_id": opportunity(sunderland),
+            **assessed_need(sunderland, "S-0001"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
             "username": sunderland_officer.username,
@@ -377,6 +388,8 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | {"code": "x", "unit": "x", "price_unit": "x", "ward_share_threshold": "40"}
                     # Funding's body: an opportunity in Find a Grant's field names.
                     | {"grantName": "x", "grantFunder": "x"}
+                    # Needs: an assessed need.
+                    | {"person_reference": "x", "category": "housing", "assessed_on": "2025-01-01"}
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

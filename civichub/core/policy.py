@@ -54,6 +54,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "needs.view": OFFICERS | {Role.COUNCILLOR},
     "needs.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
     "needs.indicators.import": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    # A person's assessed needs are personal data: caseworkers record them; they and commissioners read
+    # them (each read audited); everyone else sees counts, small ones suppressed.
+    "needs.people.record": frozenset({Role.CASEWORKER}),
+    "needs.people.view": frozenset({Role.CASEWORKER, Role.COMMISSIONER}),
+    "needs.counts.exact": OFFICERS,
     # Funding: the catalogue is for everyone who might bid (providers and VCSE staff too); commissioners
     # and analysts add the council's own opportunities.
     "funding.view": EVERY_COUNCIL_ROLE - {Role.RESIDENT},

@@ -5,6 +5,7 @@ and the needs profile of a ward or LSOA. Thin: selectors read, services decide, 
 # paginating wrapper, whose module knows none of these names.
 
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router
@@ -12,8 +13,17 @@ from ninja.pagination import paginate
 
 from civichub.core.api import council_actor
 from civichub.core.pagination import LimitOffset
-from civichub.needs import profiles, selectors, services
-from civichub.needs.schemas import IndicatorOut, NeedCategoryIn, NeedCategoryOut, NeedsProfileOut
+from civichub.needs import assessments, profiles, selectors, services
+from civichub.needs.schemas import (
+    AssessedNeedIn,
+    AssessedNeedOut,
+    IndicatorOut,
+    NeedCategoryIn,
+    NeedCategoryOut,
+    NeedsProfileOut,
+    NeedStatusIn,
+    UnmetCountOut,
+)
 
 router = Router(tags=["needs"])
 C = "/c/{council_slug}"
@@ -50,3 +60,42 @@ def area_profile(request: HttpRequest, council_slug: str, code: str) -> Any:
     _, council = council_actor(request, council_slug, "needs.view")
     found = profiles.profile(council, code)
     return {"area": found.area, "rows": found.rows, "trends": found.trends}
+
+
+# --- Needs of people (personal data: every read is audited with its purpose) --------------------------
+
+
+@router.post(
+    f"{C}/needs/assessed", response={201: AssessedNeedOut}, summary="Record a need assessed for a person"
+)
+def record_need(request: HttpRequest, council_slug: str, payload: AssessedNeedIn) -> tuple[int, Any]:
+    actor, council = council_actor(request, council_slug, "needs.people.record")
+    return 201, assessments.record_need(actor, council, **payload.dict())
+
+
+@router.put(f"{C}/needs/assessed/{{need_id}}", response=AssessedNeedOut, summary="Move an assessed need on")
+def set_status(request: HttpRequest, council_slug: str, need_id: UUID, payload: NeedStatusIn) -> Any:
+    actor, council = council_actor(request, council_slug, "needs.people.record")
+    return assessments.set_status(actor, council, need_id, **payload.dict())
+
+
+@router.get(
+    f"{C}/needs/people/{{person_reference}}",
+    response=list[AssessedNeedOut],
+    summary="A person's assessed needs (personal data: the read is audited with its purpose)",
+)
+@paginate(LimitOffset)
+def person_needs(request: HttpRequest, council_slug: str, person_reference: str, purpose: str) -> Any:
+    actor, council = council_actor(request, council_slug, "needs.people.view")
+    return selectors.person_needs(actor, council, person_reference, purpose)
+
+
+@router.get(
+    f"{C}/needs/unmet",
+    response=list[UnmetCountOut],
+    summary="People with an unmet need by ward and category (below 10 suppressed outside the officers)",
+)
+@paginate(LimitOffset)
+def unmet(request: HttpRequest, council_slug: str) -> Any:
+    actor, council = council_actor(request, council_slug, "needs.view")
+    return selectors.unmet_counts(actor, council)

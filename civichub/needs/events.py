@@ -25,3 +25,22 @@ INDICATORS_IMPORTED = register(
         },
     )
 )
+NEED_RECORDED = register(
+    EventType(
+        "needs.need.recorded",
+        1,
+        "A caseworker recorded a need assessed for a person (the event names no one: only the need, its "
+        "category, status and ward).",
+        "needs.assessedneed",
+        {"need_id": UUID, "category": STRING, "status": STRING, "ward_code": STRING},
+    )
+)
+NEED_STATUS_CHANGED = register(
+    EventType(
+        "needs.need.status_changed",
+        1,
+        "An assessed need moved on: identified, being met, met or unmet.",
+        "needs.assessedneed",
+        {"need_id": UUID, "category": STRING, "status": STRING, "ward_code": STRING},
+    )
+)

@@ -86,3 +86,39 @@ class IndicatorValue(TenantScopedModel):
             )
         ]
         indexes = [models.Index(fields=["council", "area_code", "indicator", "period"])]
+
+
+class AssessedNeed(TenantScopedModel, TimestampedModel):
+    """A need a caseworker assessed for a person: personal data, the council's own, read with an audit.
+
+    Until the people context holds golden records, a person is the council's record reference (no name
+    is kept here); the ward and LSOA come from the postcode at the time, so unmet need can be counted by
+    area without reading anyone's address again.
+    """
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", "Identified"
+        BEING_MET = "being_met", "Being met"
+        MET = "met", "Met"
+        UNMET = "unmet", "Unmet"
+
+    person_reference = models.CharField(max_length=64, help_text="The council's record of the person")
+    category = models.CharField(max_length=50, help_text="The need category's code")
+    assessed_on = models.DateField()
+    assessor = models.ForeignKey("core.User", on_delete=models.PROTECT, null=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IDENTIFIED)
+    met_by = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    met_by_service = models.CharField(
+        max_length=200, blank=True, help_text="The service meeting it, in words"
+    )
+    ward_code = models.CharField(max_length=9, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["-assessed_on"]
+        indexes = [
+            models.Index(fields=["council", "person_reference"]),
+            models.Index(fields=["council", "status", "ward_code", "category"]),
+        ]

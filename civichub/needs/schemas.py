@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -77,3 +77,39 @@ class NeedsProfileOut(Schema):
     area: NeedsAreaOut
     rows: list[ProfileRowOut]
     trends: list[TrendOut]
+
+
+class AssessedNeedIn(Schema):
+    person_reference: str = Field(..., max_length=64, description="The council's record of the person")
+    category: str = Field(..., max_length=50, examples=["housing"])
+    assessed_on: date
+    status: str = Field("identified", max_length=10, examples=["identified", "being_met", "met", "unmet"])
+    postcode: str = Field("", max_length=10, description="Where the person lives: gives the ward and LSOA")
+    met_by: UUID | None = Field(None, description="The organisation meeting the need")
+    met_by_service: str = Field("", max_length=200)
+
+
+class NeedStatusIn(Schema):
+    status: str = Field(..., max_length=10, examples=["being_met", "met", "unmet"])
+    met_by: UUID | None = None
+    met_by_service: str = Field("", max_length=200)
+
+
+class AssessedNeedOut(Schema):
+    id: UUID
+    person_reference: str
+    category: str
+    assessed_on: date
+    status: str
+    met_by_id: UUID | None = None
+    met_by_service: str
+    ward_code: str
+    lsoa_code: str
+
+
+class UnmetCountOut(Schema):
+    ward_code: str
+    ward_name: str
+    category: str
+    people: int | None = Field(None, description="Empty when fewer than 10 (suppressed for this reader)")
+    shown: str

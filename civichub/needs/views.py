@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from civichub.core import policy
-from civichub.core.access import council_page, user_of
+from civichub.core.access import actor_of, council_page, user_of
 from civichub.core.downloads import csv_download
 from civichub.core.models import Council
 from civichub.needs import profiles, selectors
@@ -26,6 +26,9 @@ def index(request: HttpRequest, council: Council) -> HttpResponse:
             "section": "council",
             "council": council,
             "categories": selectors.categories(council),
+            "names": selectors.category_names(council),
+            "unmet": selectors.unmet_counts(actor_of(request), council),
+            "suppress_below": selectors.SUPPRESS_BELOW,
             "indicators": selectors.indicators(council),
             "wards": places.wards_in(council.gss_code),
             "can_import": policy.allows(user_of(request), "needs.indicators.import", council)
