@@ -1,5 +1,6 @@
-"""Demo needs and funding: an imported indicator with several periods for each demo council's wards, and
-about 200 funding opportunities in the platform's catalogue (with a few of each council's own).
+"""Demo needs and funding: an imported indicator with several periods for each demo council's wards,
+about 200 funding opportunities in the platform's catalogue (with a few of each council's own), and the
+real 360Giving grants from `CIVICHUB_SHARED_DIR/data/360giving` (see its SOURCES.md).
 
 The indicator values and the opportunities are synthetic (fixed seed), and say so in their source and
 funder names: the deprivation and population on the needs profiles are the real IoD 2019 figures, read
@@ -8,8 +9,11 @@ from places. Made through the contexts' own import pipeline and services (audite
 
 from __future__ import annotations
 
+import gzip
 import random
 from datetime import date, timedelta
+
+from django.conf import settings
 
 from civichub.core.actors import Actor
 from civichub.core.importing.runner import run_now
@@ -116,6 +120,10 @@ def load(seed: int = 2026, today: date | None = None) -> int:
     themes = set(funding_selectors.theme_codes(None))
     shared = [check_opportunity(raw, themes)[0] for raw in _opportunities(rng, 190, DEMO_COUNCILS, today)]
     added, _ = funding.save_opportunities(SYSTEM, None, [d for d in shared if d is not None])
+    grants = settings.SHARED_DIR / "data" / "360giving" / "360giving_covid19_grants_2020-05-07.json.gz"
+    if grants.exists():
+        content = gzip.decompress(grants.read_bytes())
+        run_now(SYSTEM, None, "grants_360giving", file_name=grants.name.removesuffix(".gz"), content=content)
     for council in councils:
         for raw in _opportunities(rng, 5, [council.gss_code], today):
             raw["grantFunder"] = f"{council.short_name} (demo)"

@@ -7,4 +7,4 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding: the catalogue of funding opportunities"
 
     def ready(self) -> None:
-        from civichub.funding import events, imports  # noqa: F401 - registers event and import types
+        from civichub.funding import events, grants, imports  # noqa: F401 - registers event and import types

@@ -17,3 +17,13 @@ OPPORTUNITY_ADDED = register(
         },
     )
 )
+GRANTS_IMPORTED = register(
+    EventType(
+        "funding.grants.imported",
+        1,
+        "Past grants (360Giving data) were imported into the platform's open data.",
+        "funding.pastgrant",
+        {"added": {"type": "integer"}, "updated": {"type": "integer"}},
+        tenant=False,
+    )
+)

@@ -92,3 +92,28 @@ class Opportunity(TenantOrPlatformModel, TimestampedModel):
     @property
     def area_list(self) -> list[str]:
         return self.area_codes.split()
+
+
+class PastGrant(TimestampedModel):
+    """A grant already made, as published in the 360Giving Data Standard: open data shared by the platform
+    (no council). The beneficiary places are kept as space-padded GSS codes for the same reason as above."""
+
+    identifier = models.CharField(max_length=200, unique=True, help_text="The 360Giving id, 360G-…")
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, default="GBP")
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    award_date = models.DateField()
+    funder_id = models.CharField(max_length=100, blank=True)
+    funder_name = models.CharField(max_length=300)
+    recipient_id = models.CharField(max_length=100, blank=True)
+    recipient_name = models.CharField(max_length=300, blank=True)
+    place_codes = models.CharField(
+        max_length=2000, blank=True, help_text="Beneficiary GSS codes, space-padded"
+    )
+
+    class Meta:
+        ordering = ["-award_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from civichub.core.errors import NotFound, Refused
 from civichub.core.models import Council
-from civichub.funding.models import ApplicantType, Opportunity
+from civichub.funding.models import ApplicantType, Opportunity, PastGrant
 from civichub.needs import selectors as needs
 from civichub.places import selectors as places
 
@@ -92,3 +93,27 @@ def opportunity(council: Council, opportunity_id: object) -> Opportunity:
     if found is None:
         raise NotFound.on("opportunity_id", "No such funding opportunity here")
     return found
+
+
+@dataclass(frozen=True)
+class FunderTotal:
+    funder_name: str
+    grants: int
+    amount: Decimal
+
+
+def past_grants(council: Council, code: str) -> tuple[str, QuerySet[PastGrant], list[FunderTotal]]:
+    """360Giving grants whose beneficiaries are in the area (the council, a ward or an LSOA of it), newest
+    first, and the totals by funder: who has funded things here before. A grant's LSOAs were stored with
+    their ward and council, so one `contains` finds it."""
+    code = code.strip().upper()[:9]
+    name = council.short_name if code == council.gss_code else needs.area_of(council, code).name
+    found = PastGrant.objects.filter(place_codes__contains=f" {code} ").order_by("-award_date", "title")
+    totals = [
+        FunderTotal(row["funder_name"], row["grants"], row["amount"])
+        for row in found.order_by()
+        .values("funder_name")
+        .annotate(grants=Count("id"), amount=Sum("amount"))
+        .order_by("-amount", "funder_name")
+    ]
+    return name, found, totals

@@ -16,7 +16,7 @@ from civichub.core.errors import Refused
 from civichub.core.models import Council
 from civichub.core.outbox import publish
 from civichub.funding.details import Details, check_opportunity
-from civichub.funding.models import Opportunity
+from civichub.funding.models import Opportunity, PastGrant
 from civichub.funding.selectors import theme_codes
 
 
@@ -83,3 +83,30 @@ def save_opportunities(actor: Actor, council: Council | None, checked: list[Deta
         added += saved and not existed
         changed += saved and existed
     return added, changed
+
+
+@transaction.atomic
+def save_grants(actor: Actor, grants: list[dict[str, Any]]) -> tuple[int, int]:
+    """Add or replace past grants by their 360Giving id; returns (added, updated)."""
+    policy.require(actor, "platform.manage", None)
+    held = set(
+        PastGrant.objects.filter(identifier__in=[g["identifier"] for g in grants]).values_list(
+            "identifier", flat=True
+        )
+    )
+    for grant in grants:
+        PastGrant.objects.update_or_create(identifier=grant["identifier"], defaults=grant)
+    added, updated = len(grants) - len(held), len(held)
+    audit.record(
+        actor,
+        "funding.grants.imported",
+        object_type="funding.pastgrant",
+        data={"added": added, "updated": updated},
+    )
+    publish(
+        "funding.grants.imported",
+        council=None,
+        subject_type="funding.pastgrant",
+        data={"added": added, "updated": updated},
+    )
+    return added, updated

@@ -94,3 +94,50 @@ def opportunity(request: HttpRequest, council: Council, opportunity_id: str) -> 
             "applicant_names": dict(ApplicantType.choices),
         },
     )
+
+
+@council_page("funding.view")
+def past_grants(request: HttpRequest, council: Council, code: str) -> HttpResponse:
+    """Who has funded things here before: 360Giving grants to beneficiaries in a ward, LSOA or the council."""
+    name, found, totals = selectors.past_grants(council, code)
+    if request.GET.get("format") == "csv":
+        return csv_download(
+            f"{council.slug}-past-grants-{code[:9]}.csv",
+            [
+                "id",
+                "title",
+                "award_date",
+                "amount",
+                "currency",
+                "funder_id",
+                "funder",
+                "recipient_id",
+                "recipient",
+            ],
+            (
+                [
+                    g.identifier,
+                    g.title,
+                    g.award_date,
+                    g.amount,
+                    g.currency,
+                    g.funder_id,
+                    g.funder_name,
+                    g.recipient_id,
+                    g.recipient_name,
+                ]
+                for g in found
+            ),
+        )
+    return render(
+        request,
+        "funding/past_grants.html",
+        {
+            "title": f"Past grants: {name}",
+            "section": "council",
+            "council": council,
+            "name": name,
+            "page": page_of(request, found),
+            "totals": totals,
+        },
+    )
