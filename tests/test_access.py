@@ -390,6 +390,12 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | {"grantName": "x", "grantFunder": "x"}
                     # Needs: an assessed need.
                     | {"person_reference": "x", "category": "housing", "assessed_on": "2025-01-01"}
+                    | {
+                        "batch": [
+                            {"occurred_on": "2025-01-01", "channel": "phone", "category": "housing"}
+                            | {"service": "x", "kind": "value"}
+                        ]
+                    }
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

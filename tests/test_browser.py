@@ -169,6 +169,8 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/funding/?theme=housing&open=yes&area=E05000841",
         "/c/wigan/funding/?area=nonsense",
         "/c/wigan/funding/past-grants/E08000010/",
+        "/c/wigan/needs/demand/",
+        "/c/wigan/needs/demand/?service=Council+tax+and+benefits",
     ]
     problems = {}
     for path in public:

@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "needs.people.record": frozenset({Role.CASEWORKER}),
     "needs.people.view": frozenset({Role.CASEWORKER, Role.COMMISSIONER}),
     "needs.counts.exact": OFFICERS,
+    "needs.contacts.record": OFFICERS,
     # Funding: the catalogue is for everyone who might bid (providers and VCSE staff too); commissioners
     # and analysts add the council's own opportunities.
     "funding.view": EVERY_COUNCIL_ROLE - {Role.RESIDENT},

@@ -21,6 +21,7 @@ from civichub.core.models import Council
 from civichub.funding import selectors as funding_selectors
 from civichub.funding import services as funding
 from civichub.funding.details import check_opportunity
+from civichub.needs import demand
 from civichub.places import selectors as places
 
 SYSTEM = Actor.system("demo: needs and funding")
@@ -101,6 +102,52 @@ def _opportunities(rng: random.Random, count: int, areas: list[str], today: date
     return made
 
 
+# service -> (need, contacts a month, failure share), and the causes of failure demand people give.
+SERVICES = {
+    "Housing options": ("housing", 260, 0.42),
+    "Adult social care front door": ("adult-social-care", 220, 0.38),
+    "Council tax and benefits": ("money-and-debt", 340, 0.55),
+    "Waste and recycling": ("environment", 300, 0.33),
+}
+CAUSES = [
+    "chasing progress",
+    "not understood",
+    "repeat visit",
+    "wrong information",
+    "passed around",
+    "missed appointment",
+]
+CHANNELS = ["phone", "phone", "email", "web", "visit"]
+
+
+def _contacts(council: Council, rng: random.Random, today: date) -> list[dict[str, object]]:
+    """A year of contacts per service. In Wigan, council tax and benefits was redesigned half way
+    through: its failure share falls from about 55% to about 30% (a signal on its XmR chart)."""
+    rows: list[dict[str, object]] = []
+    first = date(today.year - 1, today.month, 1)
+    for service, (need, volume, share) in SERVICES.items():
+        for month in range(12):
+            start = date(first.year + (first.month - 1 + month) // 12, (first.month - 1 + month) % 12 + 1, 1)
+            redesigned = (
+                council.gss_code == "E08000010" and service == "Council tax and benefits" and month >= 6
+            )
+            failure_share = (0.30 if redesigned else share) + rng.uniform(-0.04, 0.04)
+            for _ in range(int(volume * rng.uniform(0.85, 1.15))):
+                day = min(start + timedelta(days=rng.randint(0, 27)), today)
+                failure = rng.random() < failure_share
+                rows.append(
+                    {
+                        "occurred_on": day,
+                        "channel": rng.choice(CHANNELS),
+                        "category": need,
+                        "service": service,
+                        "kind": "failure" if failure else "value",
+                        "cause": rng.choices(CAUSES, weights=[6, 3, 3, 2, 2, 1])[0] if failure else "",
+                    }
+                )
+    return rows
+
+
 def load(seed: int = 2026, today: date | None = None) -> int:
     """Load once (a second run adds nothing); returns the opportunities added."""
     councils = [
@@ -120,6 +167,8 @@ def load(seed: int = 2026, today: date | None = None) -> int:
     themes = set(funding_selectors.theme_codes(None))
     shared = [check_opportunity(raw, themes)[0] for raw in _opportunities(rng, 190, DEMO_COUNCILS, today)]
     added, _ = funding.save_opportunities(SYSTEM, None, [d for d in shared if d is not None])
+    for council in councils:
+        demand.record_contacts(SYSTEM, council, _contacts(council, rng, today))
     grants = settings.SHARED_DIR / "data" / "360giving" / "360giving_covid19_grants_2020-05-07.json.gz"
     if grants.exists():
         content = gzip.decompress(grants.read_bytes())

@@ -13,10 +13,13 @@ from ninja.pagination import paginate
 
 from civichub.core.api import council_actor
 from civichub.core.pagination import LimitOffset
-from civichub.needs import assessments, profiles, selectors, services
+from civichub.needs import assessments, demand, profiles, selectors, services
 from civichub.needs.schemas import (
     AssessedNeedIn,
     AssessedNeedOut,
+    ContactsIn,
+    ContactsOut,
+    DemandOut,
     IndicatorOut,
     NeedCategoryIn,
     NeedCategoryOut,
@@ -99,3 +102,25 @@ def person_needs(request: HttpRequest, council_slug: str, person_reference: str,
 def unmet(request: HttpRequest, council_slug: str) -> Any:
     actor, council = council_actor(request, council_slug, "needs.view")
     return selectors.unmet_counts(actor, council)
+
+
+# --- Demand ------------------------------------------------------------------------------------------
+
+
+@router.post(
+    f"{C}/needs/contacts", response={201: ContactsOut}, summary="Record contacts, classed value or failure"
+)
+def record_contacts(request: HttpRequest, council_slug: str, payload: ContactsIn) -> tuple[int, Any]:
+    actor, council = council_actor(request, council_slug, "needs.contacts.record")
+    rows = [contact.dict() for contact in payload.batch]
+    return 201, {"recorded": demand.record_contacts(actor, council, rows)}
+
+
+@router.get(
+    f"{C}/needs/demand",
+    response=DemandOut,
+    summary="Failure demand by month (XmR chart), its top causes and each service's share",
+)
+def demand_figures(request: HttpRequest, council_slug: str, service: str = "") -> Any:
+    _, council = council_actor(request, council_slug, "needs.view")
+    return selectors.demand(council, service[:200])

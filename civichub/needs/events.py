@@ -44,3 +44,12 @@ NEED_STATUS_CHANGED = register(
         {"need_id": UUID, "category": STRING, "status": STRING, "ward_code": STRING},
     )
 )
+CONTACTS_RECORDED = register(
+    EventType(
+        "needs.contacts.recorded",
+        1,
+        "A batch of contacts was recorded, each classed as value or failure demand.",
+        "needs.contact",
+        {"contacts": INTEGER, "failure": INTEGER},
+    )
+)

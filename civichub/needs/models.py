@@ -122,3 +122,33 @@ class AssessedNeed(TenantScopedModel, TimestampedModel):
             models.Index(fields=["council", "person_reference"]),
             models.Index(fields=["council", "status", "ward_code", "category"]),
         ]
+
+
+class Contact(TenantScopedModel):
+    """One contact with the council or a provider (a call, an email, a web form, a visit, a resident's
+    report), classed as value demand (what the service exists to do) or failure demand (caused by a
+    failure to do something, or to do it right), with the failure's cause. Names no one."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+        WEB = "web", "Web form"
+        VISIT = "visit", "Visit"
+        REPORT = "report", "Resident's report"
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Value demand"
+        FAILURE = "failure", "Failure demand"
+
+    occurred_on = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    category = models.CharField(max_length=50, help_text="The need category's code")
+    service = models.CharField(max_length=200, help_text="The service (or provider) the contact was for")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    cause = models.CharField(
+        max_length=100, blank=True, help_text="Failure demand's cause, e.g. 'chasing progress'"
+    )
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["occurred_on"]
+        indexes = [models.Index(fields=["council", "service", "occurred_on", "kind"])]

@@ -113,3 +113,52 @@ class UnmetCountOut(Schema):
     category: str
     people: int | None = Field(None, description="Empty when fewer than 10 (suppressed for this reader)")
     shown: str
+
+
+class ContactIn(Schema):
+    occurred_on: date
+    channel: str = Field(..., max_length=10, examples=["phone"])
+    category: str = Field(..., max_length=50, examples=["housing"])
+    service: str = Field(..., max_length=200)
+    kind: str = Field(..., max_length=10, examples=["value", "failure"])
+    cause: str = Field("", max_length=100, examples=["chasing progress"])
+
+
+class ContactsIn(Schema):
+    # Named "batch", not "contacts": the directory's service bodies use "contacts" for its people to ask.
+    batch: list[ContactIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class ContactsOut(Schema):
+    recorded: int
+
+
+class XmRPointOut(Schema):
+    label: str
+    value: float
+    signal: str
+
+
+class XmROut(Schema):
+    mean: float
+    average_moving_range: float
+    upper: float
+    lower: float
+    points: list[XmRPointOut]
+
+
+class MonthOut(Schema):
+    month: str
+    contacts: int
+    failure: int
+    share: float
+
+
+class DemandOut(Schema):
+    service: str
+    contacts: int
+    failure: int
+    months: list[MonthOut]
+    causes: list[tuple[str, int, float]]
+    services: list[tuple[str, int, float]]
+    chart: XmROut | None = None

@@ -8,4 +8,5 @@ C = "c/<slug:council_slug>"
 urlpatterns = [
     path(f"{C}/needs/", views.index, name="index"),
     path(f"{C}/needs/areas/<str:code>/", views.area, name="area"),
+    path(f"{C}/needs/demand/", views.demand, name="demand"),
 ]

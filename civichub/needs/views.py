@@ -60,3 +60,44 @@ def area(request: HttpRequest, council: Council, code: str) -> HttpResponse:
             "lsoas": places.lsoas_of_ward(found.area.code) if found.area.kind == "ward" else [],
         },
     )
+
+
+@council_page("needs.view")
+def demand(request: HttpRequest, council: Council) -> HttpResponse:
+    """Value and failure demand: the failure share by month as a process behaviour chart (XmR), its top
+    causes, and each service's share; ?service= narrows to one service."""
+    found = selectors.demand(council, request.GET.get("service", ""))
+    if request.GET.get("format") == "csv":
+        chart = found.chart
+        signals = {p.label: p.signal for p in chart.points} if chart else {}
+        return csv_download(
+            f"{council.slug}-failure-demand.csv",
+            [
+                "month",
+                "contacts",
+                "failure",
+                "failure_share_pct",
+                "mean",
+                "upper_limit",
+                "lower_limit",
+                "signal",
+            ],
+            (
+                [
+                    m.month,
+                    m.contacts,
+                    m.failure,
+                    m.share,
+                    chart and chart.mean,
+                    chart and chart.upper,
+                    chart and chart.lower,
+                    signals.get(m.month, ""),
+                ]
+                for m in found.months
+            ),
+        )
+    return render(
+        request,
+        "needs/demand.html",
+        {"title": "Demand", "section": "council", "council": council, "demand": found},
+    )
