@@ -29,6 +29,8 @@ from civichub.integration.api import router as integration_router
 from civichub.market.api import router as market_router
 from civichub.needs.api import router as needs_router
 from civichub.places.api import router as places_router
+from civichub.records.api import router as records_router
+from civichub.records.register_api import router as decisions_router
 
 
 class ApiTokenAuth(HttpBearer):
@@ -182,3 +184,5 @@ api.add_router("/", directory_router)
 api.add_router("/", market_router)
 api.add_router("/", needs_router)
 api.add_router("/", funding_router)
+api.add_router("/", records_router)
+api.add_router("/", decisions_router)

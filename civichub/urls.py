@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("civichub.market.urls")),
     path("", include("civichub.needs.urls")),
     path("", include("civichub.funding.urls")),
+    path("", include("civichub.records.urls")),
 ]

@@ -33,6 +33,9 @@ from civichub.market import statements as market_statements
 from civichub.market.models import MarketCategory
 from civichub.needs import assessments
 from civichub.places.models import Ward
+from civichub.records.models import DisposalRun
+from civichub.records.samples import pdf
+from civichub.records.services import decisions, documents, requests, retention
 
 # Routes of the API that are open data by design. Anything else must refuse an anonymous caller.
 PUBLIC_API = {
@@ -49,6 +52,9 @@ PUBLIC_API = {
     ("get", "/api/v1/report-categories"),
     ("get", "/api/v1/taxonomy-terms"),
     ("get", "/api/v1/market-statements/{statement_id}"),
+    ("get", "/api/v1/decisions/{council_slug}"),
+    ("get", "/api/v1/decisions/{council_slug}/{decision_id}"),
+    ("get", "/api/v1/forward-plan/{council_slug}"),
 }
 
 
@@ -77,9 +83,65 @@ def kwargs_of(pattern: URLPattern) -> list[str]:
     return re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
 
 
+def records(council: Council, officer: Any) -> dict[str, Any]:
+    """One of each records object: a document, a decision, a forward plan entry, a hold, a disposal run
+    and an FOI request."""
+    actor = Actor.system("access tests", council)
+    retention.seed_schedule(actor, council)
+    document = documents.add_document(
+        actor,
+        council,
+        title="Minutes",
+        record_class="CORR",
+        file_name="m.pdf",
+        content=pdf("minutes"),
+        owner=officer,
+    )
+    entry = decisions.add_forward_plan_entry(
+        actor,
+        council,
+        title="Home care",
+        maker="Cabinet",
+        expected_on="2026-03-20",
+        published_on="2026-01-02",
+    )
+    decision = decisions.record_decision(
+        actor,
+        council,
+        title="Home care",
+        decision="Award",
+        maker_kind="cabinet",
+        maker_name="Cabinet",
+        decided_on="2026-03-20",
+    )
+    hold = retention.place_hold(actor, council, title="Claim", reason="litigation", documents=[document.pk])
+    run = DisposalRun.objects.create(
+        council=council, reference="DR-1", due_by=date(2026, 1, 1), proposed_by=officer
+    )
+    request = requests.open_request(
+        actor, council, kind="foi", received_on="2026-01-05", requester="A journalist", summary="Taxis"
+    )
+    return {
+        "document_id": document.pk,
+        "number": 1,
+        "decision_id": decision.pk,
+        "entry_id": entry.pk,
+        "hold_id": hold.pk,
+        "disposal_id": run.pk,
+        "request_id": request.pk,
+    }
+
+
 @pytest.fixture
-def world(wigan, sunderland, make_user) -> dict[str, Any]:
+def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
     """A Wigan commissioner, and one object of each kind in each council."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     actor = Actor.system("access tests")
     org = Organisation.objects.create(name="Both Councils Care Ltd", kind="company")
     other = Organisation.objects.create(name="Sunderland Only Care", kind="company")
@@ -227,6 +289,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "action": "rotate-secret",
             "username": officer.username,
             "membership_id": officer.memberships.get().pk,
+            **records(wigan, officer),
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -247,6 +310,7 @@ def world(wigan, sunderland, make_user) -> dict[str, Any]:
             "action": "rotate-secret",
             "username": sunderland_officer.username,
             "membership_id": sunderland_officer.memberships.get().pk,
+            **records(sunderland, sunderland_officer),
         },
     }
 
@@ -335,6 +399,31 @@ def test_every_api_route_requires_a_token_or_is_public(client, world) -> None:
     assert public == PUBLIC_API
 
 
+# What the records operations need of a body to get past validation (and so reach the tenant check).
+RECORDS_BODY = {
+    "title": "x",
+    "target_type": "contract",
+    "target_id": "x",
+    "decision": "x",
+    "maker_kind": "cabinet",
+    "maker_name": "x",
+    "maker": "x",
+    "decided_on": "2026-01-01",
+    "expected_on": "2026-02-01",
+    "call_in_status": "called_in",
+    "trigger": "created",
+    "retention_years": 1,
+    "action": "destroy",
+    "reason": "other",
+    "documents": ["00000000-0000-0000-0000-000000000001"],
+    "kind": "foi",
+    "received_on": "2026-01-01",
+    "requester": "x",
+    "summary": "x",
+    "outcome": "withdrawn",
+}
+
+
 def sunderlands_records(sunderland: Council, theirs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every row that is Sunderland's: the council, each council-owned model's rows for it, its
     officer's API tokens and its provider's organisation, each row with every column."""
@@ -371,7 +460,12 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
             url = _fill(path, values) + "?purpose=audit+review"
             # A valid body, so the request gets past validation to the tenant check.
             if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
-                form = {"import_type": "providers", "file": SimpleUploadedFile("p.csv", b"name\n")}
+                form = {
+                    "import_type": "providers",
+                    "file": SimpleUploadedFile("p.csv", b"name\n"),
+                    "title": "x",
+                    "record_class": "CORR",
+                }
                 status = client.post(url, form, **auth).status_code
             else:
                 service = {"name": "x", "description": "x"}
@@ -396,6 +490,7 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                             | {"service": "x", "kind": "value"}
                         ]
                     }
+                    | RECORDS_BODY
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

@@ -92,6 +92,14 @@ def seed() -> None:
     from civichub.integration.models import WebhookDelivery
     from civichub.market.models import CostExercise, MarketStatement, Offer
     from civichub.places.models import Lsoa, Postcode, Ward
+    from civichub.records.models import (
+        Decision,
+        DisposalRun,
+        Document,
+        ForwardPlanEntry,
+        InformationRequest,
+        LegalHold,
+    )
 
     wigan = Council.objects.get(slug="wigan")
     commissioner = User.objects.get(username="wigan.commissioner")
@@ -162,6 +170,21 @@ def seed() -> None:
         "opportunity_id": str(
             Opportunity.objects.for_council_and_platform(wigan).order_by("programme").first().pk
         ),  # type: ignore[union-attr]
+        # The demo's records: a document with content, a published decision, a forward plan entry, a hold,
+        # the completed disposal run and an FOI request.
+        "document_id": str(
+            Document.objects.for_council(wigan)
+            .filter(kind="document", disposed_at__isnull=True)
+            .order_by("title")
+            .first()
+            .pk  # type: ignore[union-attr]
+        ),
+        "number": 1,
+        "decision_id": str(Decision.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
+        "entry_id": str(ForwardPlanEntry.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
+        "hold_id": str(LegalHold.objects.for_council(wigan).order_by("title").first().pk),  # type: ignore[union-attr]
+        "disposal_id": str(DisposalRun.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
+        "request_id": str(InformationRequest.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]

@@ -137,6 +137,7 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/find/?age=old",
         "/report/",
         "/report/track/?reference=R-NOSUCH1",
+        "/decisions/wigan/",
     ]
     signed_in = [
         "/c/wigan/",
@@ -171,6 +172,17 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/funding/past-grants/E08000010/",
         "/c/wigan/needs/demand/",
         "/c/wigan/needs/demand/?service=Council+tax+and+benefits",
+        "/c/wigan/records/",
+        "/c/wigan/records/documents/",
+        "/c/wigan/records/documents/?q=quality+visit",
+        "/c/wigan/records/documents/new/",
+        "/c/wigan/records/policies/?due=1",
+        "/c/wigan/records/decisions/",
+        "/c/wigan/records/decisions/new/",
+        "/c/wigan/records/forward-plan/",
+        "/c/wigan/records/schedule/",
+        "/c/wigan/records/holds/",
+        "/c/wigan/records/disposals/",
     ]
     problems = {}
     for path in public:
@@ -323,3 +335,43 @@ def test_the_api_documentation_works_under_the_csp(page, server) -> None:
     page.goto(f"{server}/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=30_000)
     assert page.locator(".opblock").count() > 40
+
+
+def test_a_records_manager_keeps_a_document_finds_it_and_sees_the_disposal_history(
+    page, server, tmp_path
+) -> None:
+    from civichub.records.samples import pdf
+
+    sign_in(page, server, "wigan.records-manager")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.get_by_role("link", name="Documents and records").click()
+    page.get_by_role("link", name="Add a document").click()
+    upload = tmp_path / "minutes.pdf"
+    upload.write_bytes(pdf("Minutes of the carers partnership board about respite breaks"))
+    page.get_by_label("The file").set_input_files(str(upload))
+    page.get_by_label("Title").fill("Carers partnership board minutes")
+    page.get_by_label("Record class").select_option("CORR")
+    page.get_by_role("button", name="Keep the document").click()
+    assert page.locator("h1").inner_text() == "Carers partnership board minutes"
+    assert _axe_violations(page) == []
+    page.goto(f"{server}/c/wigan/records/documents/?q=respite+breaks")
+    results = page.get_by_test_id("results")
+    assert "Carers partnership board minutes" in results.inner_text()
+    assert results.locator("mark").count() >= 2
+    page.goto(f"{server}/c/wigan/records/disposals/")
+    page.locator("table a").first.click()
+    assert "skipped" in page.get_by_test_id("outcome").inner_text()
+    assert "Under legal hold" in page.get_by_test_id("items").inner_text()
+    assert _axe_violations(page) == []
+    page.get_by_role("link", name="Certificate of destruction").click()
+    assert _axe_violations(page) == []
+    for path in ("/c/wigan/records/requests/", "/c/wigan/records/holds/"):
+        page.goto(server + path)
+        assert _axe_violations(page) == []
+    page.goto(f"{server}/c/wigan/records/requests/")
+    page.locator("table a").first.click()
+    assert _axe_violations(page) == []
+    page.goto(f"{server}/decisions/wigan/")
+    page.locator("table a").first.click()
+    assert "Call-in" in page.content()
+    assert _axe_violations(page) == []

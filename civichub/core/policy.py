@@ -64,6 +64,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # and analysts add the council's own opportunities.
     "funding.view": EVERY_COUNCIL_ROLE - {Role.RESIDENT},
     "funding.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    # Records: documents, decisions, retention and requests (civichub/records). OFFICIAL documents are
+    # for the council's officers and councillors; OFFICIAL-SENSITIVE ones only for those who manage
+    # records and commissioning, and every read of one is audited.
+    "records.documents.view": OFFICERS | {Role.COUNCILLOR},
+    "records.sensitive.view": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
+    "records.documents.manage": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
+    "records.decisions.manage": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
+    # The retention schedule, legal holds and proposing disposal are the records manager's; approving a
+    # disposal needs a second, different person who holds this (the records manager's or a commissioner).
+    "records.retention.view": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
+    "records.retention.manage": frozenset({Role.RECORDS_MANAGER}),
+    "records.disposal.approve": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
+    "records.requests.manage": frozenset({Role.RECORDS_MANAGER}),
     "platform.manage": frozenset(),
 }
 

@@ -24,6 +24,7 @@ from civichub.directory.models import ChangeRequest, Report, Service
 from civichub.directory.oruk import representation, search
 from civichub.directory.oruk import selectors as public_directory
 from civichub.places import selectors as places
+from civichub.records import selectors as records
 
 
 @public
@@ -72,6 +73,10 @@ def service_page(request: HttpRequest, service_id: str) -> HttpResponse:
             "section": "find",
             "service": found,
             "days": finder.DAY_NAMES,
+            # The start of the golden thread: the council's published decisions about this service.
+            "decisions": records.decisions_about(found.council, "service", str(found.pk)).order_by(
+                "-decided_on"
+            ),
         },
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "civichub.market",
     "civichub.needs",
     "civichub.funding",
+    "civichub.records",
     "civichub.demo",
 ]
 
@@ -171,14 +173,31 @@ STATICFILES_DIRS = [
 # `civichub backup` copies whole and `civichub restore` needs empty. Unset, Django would store them in
 # whatever directory the process was started from.
 MEDIA_ROOT = Path(os.environ.get("CIVICHUB_MEDIA_DIR", VAR_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Stored files (documents, waiting imports) in any S3-compatible store instead, by settings alone:
+# django-storages reads the bucket, endpoint and keys from the environment (AWS_* variables).
+if os.environ.get("CIVICHUB_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["CIVICHUB_S3_BUCKET"],
+            "endpoint_url": os.environ.get("CIVICHUB_S3_ENDPOINT") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Uploads (importers) are read in memory only up to this size; larger files are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Records (civichub/records): the largest document that can be kept. Content lives in default_storage
+# (STORAGES above): the filesystem here, any S3-compatible store through django-storages' settings.
+CIVICHUB_RECORDS_MAX_UPLOAD_BYTES = int(os.environ.get("CIVICHUB_RECORDS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 # Background work goes through the django-tasks API (Django 6's django.tasks), stored in the database
 # and run by `civichub worker`.
