@@ -24,8 +24,10 @@ from civichub.core import throttle
 from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
 from civichub.directory.api import router as directory_router
+from civichub.funding.api import router as funding_router
 from civichub.integration.api import router as integration_router
 from civichub.market.api import router as market_router
+from civichub.needs.api import router as needs_router
 from civichub.places.api import router as places_router
 from civichub.records.api import router as records_router
 from civichub.records.register_api import router as decisions_router
@@ -180,5 +182,7 @@ api.add_router("/", places_router)
 api.add_router("/", integration_router)
 api.add_router("/", directory_router)
 api.add_router("/", market_router)
+api.add_router("/", needs_router)
+api.add_router("/", funding_router)
 api.add_router("/", records_router)
 api.add_router("/", decisions_router)

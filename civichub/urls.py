@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("civichub.integration.urls")),
     path("", include("civichub.directory.urls")),
     path("", include("civichub.market.urls")),
+    path("", include("civichub.needs.urls")),
+    path("", include("civichub.funding.urls")),
     path("", include("civichub.records.urls")),
 ]

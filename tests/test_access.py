@@ -24,12 +24,14 @@ from civichub.core.tenancy import TenantOrPlatformModel, TenantScopedModel
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
+from civichub.funding import services as funding
 from civichub.integration.models import WebhookDelivery
 from civichub.integration.services import register_endpoint
 from civichub.market import returns as market_returns
 from civichub.market import services as market
 from civichub.market import statements as market_statements
 from civichub.market.models import MarketCategory
+from civichub.needs import assessments
 from civichub.places.models import Ward
 from civichub.records.models import DisposalRun
 from civichub.records.samples import pdf
@@ -244,6 +246,21 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "statement_id": statement.pk,
         }
 
+    def opportunity(council):
+        """An opportunity of the council's own, which no other council sees."""
+        made = funding.add_opportunity(
+            actor, council, {"grantName": f"{council.short_name} fund", "grantFunder": council.short_name}
+        )
+        return made.pk
+
+    def assessed_need(council, reference):
+        """A need assessed for a person of the council's (personal data)."""
+        caseworker = Actor(user=make_user(Role.CASEWORKER, council), council=council)
+        made = assessments.record_need(
+            caseworker, council, person_reference=reference, category="housing", assessed_on=date(2025, 1, 2)
+        )
+        return {"need_id": made.pk, "person_reference": reference}
+
     own_endpoint, own_delivery = webhook(Actor(user=officer, council=wigan), wigan)
     their_endpoint, their_delivery = webhook(Actor(user=sunderland_officer, council=sunderland), sunderland)
 
@@ -266,6 +283,8 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **OPEN_DATA_IDS,
             **service_and_change(wigan, org, officer),
             **market_things(wigan, org, "home-care-18"),
+            "opportunity_id": opportunity(wigan),
+            **assessed_need(wigan, "W-0001"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
             "username": officer.username,
@@ -285,6 +304,8 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **OPEN_DATA_IDS,
             **service_and_change(sunderland, other, sunderland_officer),
             **market_things(sunderland, other, "sunderland-day-care"),
+            "opportunity_id": opportunity(sunderland),
+            **assessed_need(sunderland, "S-0001"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
             "username": sunderland_officer.username,
@@ -459,6 +480,16 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | {"started_on": "2020-01-01", "closes_on": "2099-01-01", "title": "x", "sections": {}}
                     | {"lines": {}, "kind": "comment", "text": "x", "identifiers": {"GB-COH": "1"}}
                     | {"code": "x", "unit": "x", "price_unit": "x", "ward_share_threshold": "40"}
+                    # Funding's body: an opportunity in Find a Grant's field names.
+                    | {"grantName": "x", "grantFunder": "x"}
+                    # Needs: an assessed need.
+                    | {"person_reference": "x", "category": "housing", "assessed_on": "2025-01-01"}
+                    | {
+                        "batch": [
+                            {"occurred_on": "2025-01-01", "channel": "phone", "category": "housing"}
+                            | {"service": "x", "kind": "value"}
+                        ]
+                    }
                     | RECORDS_BODY
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code

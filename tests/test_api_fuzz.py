@@ -86,6 +86,7 @@ def seed() -> None:
         Taxonomy,
         TaxonomyTerm,
     )
+    from civichub.funding.models import Opportunity
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
     from civichub.integration.models import WebhookDelivery
@@ -165,6 +166,10 @@ def seed() -> None:
         ),
         "exercise_id": str(CostExercise.objects.for_council(wigan).order_by("created_at").first().pk),  # type: ignore[union-attr]
         "statement_id": str(MarketStatement.objects.for_council(wigan).order_by("version").first().pk),  # type: ignore[union-attr]
+        # Funding: one of the demo's opportunities the council sees.
+        "opportunity_id": str(
+            Opportunity.objects.for_council_and_platform(wigan).order_by("programme").first().pk
+        ),  # type: ignore[union-attr]
         # The demo's records: a document with content, a published decision, a forward plan entry, a hold,
         # the completed disposal run and an FOI request.
         "document_id": str(

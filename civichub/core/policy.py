@@ -49,6 +49,21 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "market.manage": frozenset({Role.COMMISSIONER}),
     "market.returns.submit": frozenset({Role.PROVIDER_STAFF}),
     "market.returns.view": OFFICERS,
+    # Needs: officers and councillors read the taxonomy, indicators and profiles of places; analysts and
+    # commissioners extend the taxonomy and import indicators.
+    "needs.view": OFFICERS | {Role.COUNCILLOR},
+    "needs.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "needs.indicators.import": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    # A person's assessed needs are personal data: caseworkers record them; they and commissioners read
+    # them (each read audited); everyone else sees counts, small ones suppressed.
+    "needs.people.record": frozenset({Role.CASEWORKER}),
+    "needs.people.view": frozenset({Role.CASEWORKER, Role.COMMISSIONER}),
+    "needs.counts.exact": OFFICERS,
+    "needs.contacts.record": OFFICERS,
+    # Funding: the catalogue is for everyone who might bid (providers and VCSE staff too); commissioners
+    # and analysts add the council's own opportunities.
+    "funding.view": EVERY_COUNCIL_ROLE - {Role.RESIDENT},
+    "funding.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
     # Records: documents, decisions, retention and requests (civichub/records). OFFICIAL documents are
     # for the council's officers and councillors; OFFICIAL-SENSITIVE ones only for those who manage
     # records and commissioning, and every read of one is audited.

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "civichub.integration",
     "civichub.directory",
     "civichub.market",
+    "civichub.needs",
+    "civichub.funding",
     "civichub.records",
     "civichub.demo",
 ]

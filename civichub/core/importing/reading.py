@@ -139,7 +139,8 @@ def parse_csv(
 def parse_json_records(raw: bytes, source: str) -> list[tuple[int, dict[str, Any]]]:
     """The objects of a JSON file as (record number, object), or ImportRejected saying where it breaks.
 
-    The file is a list of objects, or a page of them under "contents" (the ORUK shape).
+    The file is a list of objects, a page of them under "contents" (the ORUK shape), or a 360Giving
+    package with them under "grants".
     """
     try:
         document = json.loads(raw.decode("utf-8-sig"))
@@ -149,10 +150,14 @@ def parse_json_records(raw: bytes, source: str) -> list[tuple[int, dict[str, Any
         ) from exc
     except json.JSONDecodeError as exc:
         raise ImportRejected([RowError(source, exc.lineno, None, f"is not valid JSON: {exc.msg}")]) from exc
-    items = document.get("contents") if isinstance(document, dict) else document
+    items = document.get("contents", document.get("grants")) if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise ImportRejected(
-            [RowError(source, None, None, "must be a list of records, or a page with 'contents'")]
+            [
+                RowError(
+                    source, None, None, "must be a list of records, or a page with 'contents' (or 'grants')"
+                )
+            ]
         )
     errors = ErrorCollector(source, unit="record")
     for number, item in enumerate(items, start=1):

@@ -1,0 +1,119 @@
+"""Funding: the catalogue of funding opportunities, shared by every council (council empty) or added by
+one council for itself.
+
+Themes, applicant types and area codes are kept as space-padded text (" housing food "), so that a
+filter on one of them is a plain `contains` that SQLite and PostgreSQL both run and index alike; a JSON
+`contains` lookup is not supported on SQLite.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from civichub.core.models import TimestampedModel
+from civichub.core.tenancy import TenantOrPlatformModel
+
+
+class ApplicantType(models.TextChoices):
+    LOCAL_AUTHORITY = "local-authority", "Local authority"
+    PUBLIC_BODY = "public-body", "Other public body"
+    CHARITY = "charity", "Charity"
+    CIC = "cic", "Community interest company"
+    SOCIAL_ENTERPRISE = "social-enterprise", "Social enterprise"
+    COMMUNITY_GROUP = "community-group", "Community group"
+    NON_PROFIT = "non-profit", "Other non-profit"
+    BUSINESS = "business", "Business"
+    SCHOOL = "school", "School or college"
+    INDIVIDUAL = "individual", "Individual"
+
+
+def padded(codes: list[str]) -> str:
+    return f" {' '.join(codes)} " if codes else ""
+
+
+class Opportunity(TenantOrPlatformModel, TimestampedModel):
+    """A funding opportunity, with the field names of Find a Grant's adverts in the import and API."""
+
+    funder = models.CharField(max_length=200)
+    programme = models.CharField(max_length=300, help_text="The grant's name")
+    summary = models.TextField(max_length=2000, blank=True)
+    themes = models.CharField(max_length=600, blank=True, help_text="Need category codes, space-padded")
+    applicant_types = models.CharField(max_length=300, blank=True, help_text="Applicant types, space-padded")
+    area_codes = models.CharField(
+        max_length=4000, blank=True, help_text="GSS codes covered, space-padded; empty: no area is named"
+    )
+    locations = models.CharField(max_length=300, blank=True, help_text="Where, in words (e.g. 'National')")
+    minimum_award = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    maximum_award = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    total_pot = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True, help_text="Empty: open until further notice")
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta(TenantOrPlatformModel.Meta):
+        ordering = ["closes_on", "programme"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funder", "programme"],
+                condition=Q(council__isnull=True),
+                name="one_platform_opportunity",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "funder", "programme"], name="one_council_opportunity"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True)
+                | Q(opens_on__isnull=True)
+                | Q(closes_on__gte=models.F("opens_on")),
+                name="opportunity_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_award__isnull=True)
+                | Q(maximum_award__isnull=True)
+                | Q(maximum_award__gte=models.F("minimum_award")),
+                name="opportunity_minimum_not_above_maximum",
+            ),
+        ]
+        indexes = [models.Index(fields=["council", "closes_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.programme} ({self.funder})"
+
+    @property
+    def theme_list(self) -> list[str]:
+        return self.themes.split()
+
+    @property
+    def applicant_type_list(self) -> list[str]:
+        return self.applicant_types.split()
+
+    @property
+    def area_list(self) -> list[str]:
+        return self.area_codes.split()
+
+
+class PastGrant(TimestampedModel):
+    """A grant already made, as published in the 360Giving Data Standard: open data shared by the platform
+    (no council). The beneficiary places are kept as space-padded GSS codes for the same reason as above."""
+
+    identifier = models.CharField(max_length=200, unique=True, help_text="The 360Giving id, 360G-…")
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, default="GBP")
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    award_date = models.DateField()
+    funder_id = models.CharField(max_length=100, blank=True)
+    funder_name = models.CharField(max_length=300)
+    recipient_id = models.CharField(max_length=100, blank=True)
+    recipient_name = models.CharField(max_length=300, blank=True)
+    place_codes = models.CharField(
+        max_length=2000, blank=True, help_text="Beneficiary GSS codes, space-padded"
+    )
+
+    class Meta:
+        ordering = ["-award_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,143 @@
+"""The funding pages: search the catalogue (open now, theme, applicant type, area, words) with a CSV of
+what was found, and one opportunity. Thin: selectors read."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from civichub.core.access import council_page, page_of
+from civichub.core.downloads import csv_download
+from civichub.core.errors import Refused
+from civichub.core.models import Council
+from civichub.funding import selectors
+from civichub.funding.details import FIELDS
+from civichub.funding.models import ApplicantType
+from civichub.needs import selectors as needs
+
+
+def _search_of(request: HttpRequest) -> selectors.Search:
+    get = request.GET
+    return selectors.Search(
+        q=get.get("q", "")[:200],
+        open_now=get.get("open") == "yes",
+        theme=get.get("theme", "")[:50],
+        applicant_type=get.get("applicant_type", "")[:30],
+        area=get.get("area", "")[:20],
+    )
+
+
+@council_page("funding.view")
+def index(request: HttpRequest, council: Council) -> HttpResponse:
+    search = _search_of(request)
+    error: Refused | None = None
+    try:
+        found = selectors.search(council, search)
+    except Refused as refused:
+        error, found = refused, selectors.search(council, selectors.Search())
+    if request.GET.get("format") == "csv" and error is None:
+        return csv_download(
+            f"{council.slug}-funding-opportunities.csv",
+            ["id", *FIELDS],
+            (
+                [
+                    o.pk,
+                    o.programme,
+                    o.funder,
+                    o.summary,
+                    "; ".join(o.applicant_type_list),
+                    "; ".join([*o.area_list, *([o.locations] if o.locations else [])]),
+                    o.minimum_award,
+                    o.maximum_award,
+                    o.total_pot,
+                    o.opens_on,
+                    o.closes_on,
+                    o.url,
+                    "; ".join(o.theme_list),
+                ]
+                for o in found
+            ),
+        )
+    themes = needs.category_names(council)
+    return render(
+        request,
+        "funding/index.html",
+        {
+            "title": "Funding opportunities",
+            "section": "council",
+            "council": council,
+            "search": search,
+            "error": error,
+            "page": page_of(request, found),
+            "count": found.count(),
+            "themes": themes,
+            "applicant_types": ApplicantType.choices,
+            "applicant_names": dict(ApplicantType.choices),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@council_page("funding.view")
+def opportunity(request: HttpRequest, council: Council, opportunity_id: str) -> HttpResponse:
+    found = selectors.opportunity(council, opportunity_id)
+    return render(
+        request,
+        "funding/opportunity.html",
+        {
+            "title": found.programme,
+            "section": "council",
+            "council": council,
+            "o": found,
+            "themes": needs.category_names(council),
+            "applicant_names": dict(ApplicantType.choices),
+        },
+    )
+
+
+@council_page("funding.view")
+def past_grants(request: HttpRequest, council: Council, code: str) -> HttpResponse:
+    """Who has funded things here before: 360Giving grants to beneficiaries in a ward, LSOA or the council."""
+    name, found, totals = selectors.past_grants(council, code)
+    if request.GET.get("format") == "csv":
+        return csv_download(
+            f"{council.slug}-past-grants-{code[:9]}.csv",
+            [
+                "id",
+                "title",
+                "award_date",
+                "amount",
+                "currency",
+                "funder_id",
+                "funder",
+                "recipient_id",
+                "recipient",
+            ],
+            (
+                [
+                    g.identifier,
+                    g.title,
+                    g.award_date,
+                    g.amount,
+                    g.currency,
+                    g.funder_id,
+                    g.funder_name,
+                    g.recipient_id,
+                    g.recipient_name,
+                ]
+                for g in found
+            ),
+        )
+    return render(
+        request,
+        "funding/past_grants.html",
+        {
+            "title": f"Past grants: {name}",
+            "section": "council",
+            "council": council,
+            "name": name,
+            "page": page_of(request, found),
+            "totals": totals,
+        },
+    )
