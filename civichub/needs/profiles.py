@@ -23,16 +23,7 @@ from civichub.places import selectors as places
 
 ENGLAND = "E92000001"
 ENGLAND_MEAN_DECILE = 5.5
-DOMAINS = (
-    ("imd_decile", "Index of Multiple Deprivation"),
-    ("income_decile", "Income"),
-    ("employment_decile", "Employment"),
-    ("education_decile", "Education, skills and training"),
-    ("health_decile", "Health and disability"),
-    ("crime_decile", "Crime"),
-    ("housing_decile", "Barriers to housing and services"),
-    ("living_environment_decile", "Living environment"),
-)
+DOMAINS = (("imd_decile", "Index of Multiple Deprivation"), *places.DEPRIVATION_DOMAINS)
 
 
 @dataclass(frozen=True)

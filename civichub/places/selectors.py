@@ -15,6 +15,9 @@ from civichub.places.errors import BadPostcode, PostcodeNotHeld
 from civichub.places.models import LocalAuthority, Lsoa, Postcode, Ward
 from civichub.places.postcodes import normalise_postcode
 
+# The seven domains of the Index of Deprivation 2019, as (LSOA field, name), for other contexts' pages.
+DEPRIVATION_DOMAINS = Lsoa.DOMAINS
+
 __all__ = ["BadPostcode", "PostcodeNotHeld"]  # re-exported: callers catch them as selectors.<Name>
 
 

@@ -9,6 +9,9 @@ council). A council changes any line on its schedule page; the change is audited
 
 from __future__ import annotations
 
+from civichub.core.models import Council
+from civichub.records.models import RecordClass
+
 SOURCE = "IRMS Retention Guidelines for Local Authorities"
 
 # code, name, trigger, years, action, description
@@ -93,3 +96,20 @@ SEED: list[tuple[str, str, str, int, str, str]] = [
     ),
 ]
 CERTIFICATE_CLASS = "CERT"
+
+
+def seeded_class(council: Council, code: str) -> tuple[RecordClass, bool]:
+    """The council's class of this code, made from the seed line if it has none yet (and whether it was)."""
+    _, name, trigger, years, action, description = next(line for line in SEED if line[0] == code)
+    return RecordClass.objects.for_council(council).get_or_create(
+        code=code,
+        defaults={
+            "council": council,
+            "name": name,
+            "trigger": trigger,
+            "retention_years": years,
+            "action": action,
+            "description": description,
+            "source": SOURCE,
+        },
+    )

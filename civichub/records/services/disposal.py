@@ -34,7 +34,7 @@ from civichub.records.models import (
     RecordClass,
     SearchEntry,
 )
-from civichub.records.schedule import CERTIFICATE_CLASS, SEED, SOURCE
+from civichub.records.schedule import CERTIFICATE_CLASS, seeded_class
 
 BATCH = 500
 METHOD = (
@@ -354,20 +354,7 @@ def _destroy(council: Council, run: DisposalRun, items: list[DisposalItem], now:
 
 
 def _certificate_class(council: Council) -> RecordClass:
-    code, name, trigger, years, action, description = next(s for s in SEED if s[0] == CERTIFICATE_CLASS)
-    found, _ = RecordClass.objects.for_council(council).get_or_create(
-        code=code,
-        defaults={
-            "council": council,
-            "name": name,
-            "trigger": trigger,
-            "retention_years": years,
-            "action": action,
-            "description": description,
-            "source": SOURCE,
-        },
-    )
-    return found
+    return seeded_class(council, CERTIFICATE_CLASS)[0]
 
 
 def _certificate(

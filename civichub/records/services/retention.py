@@ -17,7 +17,7 @@ from civichub.core.outbox import publish
 from civichub.core.text import clean_text
 from civichub.records import checks, rules
 from civichub.records.models import Document, HeldDocument, LegalHold, RecordClass
-from civichub.records.schedule import SEED, SOURCE
+from civichub.records.schedule import SEED, seeded_class
 
 
 def _published_class(actor: Actor, record_class: RecordClass, made: bool) -> None:
@@ -52,19 +52,8 @@ def seed_schedule(actor: Actor, council: Council) -> int:
     returns how many lines were added."""
     policy.require(actor, "records.retention.manage", council)
     added = 0
-    for code, name, trigger, years, action, description in SEED:
-        found, made = RecordClass.objects.for_council(council).get_or_create(
-            code=code,
-            defaults={
-                "council": council,
-                "name": name,
-                "trigger": trigger,
-                "retention_years": years,
-                "action": action,
-                "description": description,
-                "source": SOURCE,
-            },
-        )
+    for line in SEED:
+        found, made = seeded_class(council, line[0])
         if made:
             _published_class(actor, found, True)
             added += 1

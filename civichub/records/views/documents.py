@@ -17,12 +17,9 @@ from civichub.core.models import Council
 from civichub.records import files, selectors
 from civichub.records.models import Document, LinkType, Marking
 from civichub.records.services import documents
+from civichub.records.views.shared import error_of, purpose_page
 
 FILTERS = ("q", "record_class", "marking", "since", "until", "link_type", "link_id")
-
-
-def _error(exc: Refused) -> tuple[str | None, str]:
-    return exc.field, exc.message
 
 
 def classes_of(request: HttpRequest, council: Council) -> list[tuple[str, str]]:
@@ -42,7 +39,7 @@ def search(request: HttpRequest, council: Council) -> HttpResponse:
         results = selectors.search(actor, council, asked["q"], **{k: v for k, v in asked.items() if k != "q"})
         page = page_of(request, results)  # type: ignore[arg-type]
     except Refused as exc:
-        error, page = _error(exc), None
+        error, page = error_of(exc), None
     return render(
         request,
         "records/documents.html",
@@ -89,7 +86,7 @@ def upload(request: HttpRequest, council: Council) -> HttpResponse:
                 links=[x for x in request.POST.get("links", "").replace("\n", ",").split(",") if x.strip()],
             )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:document", council_slug=council.slug, document_id=made.pk)
     return render(
@@ -109,22 +106,6 @@ def upload(request: HttpRequest, council: Council) -> HttpResponse:
     )
 
 
-def _purpose_page(request: HttpRequest, council: Council, heading: Document, error: Any) -> HttpResponse:
-    return render(
-        request,
-        "records/purpose.html",
-        {
-            "title": heading.title,
-            "section": "council",
-            "council": council,
-            "record": heading,
-            "error": error,
-            "back": "records:documents",
-        },
-        status=400 if error else 200,
-    )
-
-
 @council_page("records.documents.view")
 def document(request: HttpRequest, council: Council, document_id: str) -> HttpResponse:
     """One record: its filing, versions and links. Managers add versions and links, and refile it."""
@@ -132,17 +113,17 @@ def document(request: HttpRequest, council: Council, document_id: str) -> HttpRe
     heading = selectors.document_heading(actor, council, document_id)
     purpose = request.POST.get("purpose") or request.GET.get("purpose", "")
     if heading.is_sensitive and not purpose:
-        return _purpose_page(request, council, heading, None)
+        return purpose_page(request, council, heading, None, back="records:documents")
     try:
         found = selectors.document(actor, council, document_id, purpose)
     except Refused as exc:
-        return _purpose_page(request, council, heading, _error(exc))
+        return purpose_page(request, council, heading, error_of(exc), back="records:documents")
     error = None
     if request.method == "POST":
         try:
             _act(request, actor, found)
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             query = f"?{urlencode({'purpose': purpose})}" if heading.is_sensitive else ""
             return redirect(request.path + query)

@@ -19,6 +19,7 @@ from civichub.core.selectors import council_by_slug
 from civichub.records import selectors
 from civichub.records.models import Decision, DecisionVote, LinkType, Marking
 from civichub.records.services import decisions, documents
+from civichub.records.views.shared import error_of, purpose_page
 
 CSV_COLUMNS = [
     "reference",
@@ -38,10 +39,6 @@ CSV_COLUMNS = [
     "call_in_deadline",
     "call_in_status",
 ]
-
-
-def _error(exc: Refused) -> tuple[str | None, str]:
-    return exc.field, exc.message
 
 
 @council_page("records.documents.view")
@@ -93,7 +90,7 @@ def new_decision(request: HttpRequest, council: Council) -> HttpResponse:
                 is_key=request.POST.get("is_key") == "yes",
             )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:decision", council_slug=council.slug, decision_id=made.pk)
     return render(
@@ -127,17 +124,17 @@ def decision(request: HttpRequest, council: Council, decision_id: str) -> HttpRe
 
         raise Http404("There is no decision with that id")
     if heading.marking == Marking.SENSITIVE and not purpose:
-        return _purpose(request, council, heading, None)
+        return purpose_page(request, council, heading, None, back="records:decisions")
     try:
         found = selectors.decision(actor, council, decision_id, purpose)
     except Refused as exc:
-        return _purpose(request, council, heading, _error(exc))
+        return purpose_page(request, council, heading, error_of(exc), back="records:decisions")
     error = None
     if request.method == "POST":
         try:
             _act(request, actor, found)
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect(request.get_full_path())
     return render(
@@ -160,22 +157,6 @@ def decision(request: HttpRequest, council: Council, decision_id: str) -> HttpRe
                 for m in sorted(decisions.CALL_IN_MOVES.get(Decision.CallIn(found.call_in_status), set()))
             ],
             "can_manage": policy.allows(user_of(request), "records.decisions.manage", council),
-        },
-        status=400 if error else 200,
-    )
-
-
-def _purpose(request: HttpRequest, council: Council, heading: Decision, error: Any) -> HttpResponse:
-    return render(
-        request,
-        "records/purpose.html",
-        {
-            "title": heading.title,
-            "section": "council",
-            "council": council,
-            "record": heading,
-            "error": error,
-            "back": "records:decisions",
         },
         status=400 if error else 200,
     )
@@ -227,7 +208,7 @@ def forward_plan(request: HttpRequest, council: Council) -> HttpResponse:
                     },
                 )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:forward-plan", council_slug=council.slug)
     return render(

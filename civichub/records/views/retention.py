@@ -19,10 +19,7 @@ from civichub.records import selectors
 from civichub.records.models import InformationRequest, LegalHold, LinkType, RecordClass
 from civichub.records.services import disposal, requests, retention
 from civichub.records.views.documents import classes_of
-
-
-def _error(exc: Refused) -> tuple[str | None, str]:
-    return exc.field, exc.message
+from civichub.records.views.shared import error_of
 
 
 def _ids(text: str) -> list[str]:
@@ -56,7 +53,7 @@ def schedule(request: HttpRequest, council: Council) -> HttpResponse:
                     },
                 )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:schedule", council_slug=council.slug)
     return render(
@@ -120,7 +117,7 @@ def holds(request: HttpRequest, council: Council) -> HttpResponse:
                 link_id=request.POST.get("link_id", ""),
             )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:hold", council_slug=council.slug, hold_id=hold.pk)
     return render(
@@ -153,7 +150,7 @@ def hold(request: HttpRequest, council: Council, hold_id: str) -> HttpResponse:
         try:
             retention.lift_hold(actor, found, request.POST.get("reason", ""))
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:hold", council_slug=council.slug, hold_id=found.pk)
     return render(
@@ -184,7 +181,7 @@ def disposals(request: HttpRequest, council: Council) -> HttpResponse:
                 actor, council, due_by=request.POST.get("due_by", ""), note=request.POST.get("note", "")
             )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:disposal", council_slug=council.slug, disposal_id=run.pk)
     return render(
@@ -218,7 +215,7 @@ def disposal_run(request: HttpRequest, council: Council, disposal_id: str) -> Ht
             else:
                 raise Refused.on(None, "Choose whether to approve or cancel the run")
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:disposal", council_slug=council.slug, disposal_id=run.pk)
     user = user_of(request)
@@ -272,7 +269,7 @@ def information_requests(request: HttpRequest, council: Council) -> HttpResponse
                 link_id=request.POST.get("link_id", ""),
             )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:request", council_slug=council.slug, request_id=made.pk)
     return render(
@@ -310,7 +307,7 @@ def information_request(request: HttpRequest, council: Council, request_id: str)
                     response=request.POST.get("response", ""),
                 )
         except Refused as exc:
-            error = _error(exc)
+            error = error_of(exc)
         else:
             return redirect("records:request", council_slug=council.slug, request_id=found.pk)
     return render(
