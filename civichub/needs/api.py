@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from civichub.core.api import council_actor
 from civichub.core.pagination import LimitOffset
-from civichub.needs import assessments, demand, profiles, selectors, services
+from civichub.needs import assessments, demand, demand_figures, profiles, selectors, services
 from civichub.needs.schemas import (
     AssessedNeedIn,
     AssessedNeedOut,
@@ -119,8 +119,18 @@ def record_contacts(request: HttpRequest, council_slug: str, payload: ContactsIn
 @router.get(
     f"{C}/needs/demand",
     response=DemandOut,
-    summary="Failure demand by month (XmR chart), its top causes and each service's share",
+    summary="Failure demand by month (XmR chart), its top causes and each service's and provider's share",
 )
-def demand_figures(request: HttpRequest, council_slug: str, service: str = "") -> Any:
+def demand_figures_of(
+    request: HttpRequest,
+    council_slug: str,
+    service: str = "",
+    provider: str = "",
+    start: str = "",
+    end: str = "",
+) -> Any:
+    """`provider` is an organisation's id, or "own" for contacts naming none; `start` and `end` are months
+    (2025-04)."""
     _, council = council_actor(request, council_slug, "needs.view")
-    return selectors.demand(council, service[:200])
+    filters = demand_figures.filters_of(service[:200], provider[:40], start[:7], end[:7])
+    return demand_figures.demand(council, filters)

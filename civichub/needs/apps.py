@@ -7,4 +7,4 @@ class NeedsConfig(AppConfig):
     verbose_name = "Needs: the needs taxonomy, area indicators and needs profiles of places"
 
     def ready(self) -> None:
-        from civichub.needs import events, imports  # noqa: F401 - registers event and import types
+        from civichub.needs import contact_imports, events, imports  # noqa: F401 - registers types

@@ -1,9 +1,13 @@
-"""Demand: contacts recorded or imported in batches, each classed as value or failure demand (with the
-failure's cause). A contact names no one. Each batch is decided here, audited and published in one
-transaction."""
+"""Demand: contacts recorded in batches (the API) or imported from CSV (the `contacts` import), each
+classed as value or failure demand (with the failure's cause from one list), optionally naming the
+provider organisation it was about. A contact names no one. Each batch is decided here, counted by
+month for the demand pages, audited and published in one transaction."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,61 +17,177 @@ from django.utils import timezone
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
 from civichub.core.errors import FieldError, Refused
-from civichub.core.models import Council
+from civichub.core.models import Council, Organisation, OrganisationIdentifier
 from civichub.core.outbox import publish
 from civichub.core.text import clean_text
 from civichub.needs import selectors
-from civichub.needs.models import Contact
+from civichub.needs.models import FAILURE_CAUSES, Contact, ContactCount
 
 MAX_BATCH = 50_000
+WRITE_BATCH = 5_000
+
+# Report a problem with one field of one contact: (field, message).
+Report = Callable[[str, str], None]
 
 
-def _contact(
-    council: Council, n: int, raw: dict[str, Any], codes: set[str], problems: list[FieldError]
-) -> Contact | None:
-    where = f"batch[{n}]"
-    before = len(problems)
-    try:
-        day = (
-            raw["occurred_on"]
-            if isinstance(raw.get("occurred_on"), date)
-            else date.fromisoformat(str(raw.get("occurred_on", ""))[:10])
-        )
-        if day > timezone.localdate():
-            problems.append(FieldError(f"{where}.occurred_on", "A contact cannot be in the future"))
-    except ValueError:
-        problems.append(FieldError(f"{where}.occurred_on", "Give the date, like 2025-04-01"))
+def organisations_by_org_id(org_ids: Iterable[str]) -> dict[str, Organisation]:
+    """{org-id as given, upper-cased: organisation} for the org-ids the shared register holds, in one
+    query. A scheme holds one hyphen (GB-COH, GB-CHC); the identifier is the rest."""
+    wanted: dict[tuple[str, str], str] = {}
+    for org_id in {clean_text(o).upper() for o in org_ids if clean_text(o)}:
+        parts = org_id.split("-", 2)
+        if len(parts) == 3:
+            wanted[("-".join(parts[:2]), parts[2])] = org_id
+    found: dict[str, Organisation] = {}
+    schemes = {scheme for scheme, _ in wanted}
+    identifiers = [identifier for _, identifier in wanted]
+    for start in range(0, len(identifiers), 500):
+        for held in OrganisationIdentifier.objects.filter(
+            scheme__in=schemes, identifier__in=identifiers[start : start + 500]
+        ).select_related("organisation"):
+            key = wanted.get((held.scheme, held.identifier))
+            if key:
+                found[key] = held.organisation
+    return found
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a contact is checked against: the council's need codes and the providers its rows name."""
+
+    codes: frozenset[str]
+    providers: dict[str, Organisation]
+    today: date
+
+
+def known_for(council: Council, org_ids: Iterable[str]) -> Known:
+    return Known(
+        frozenset(selectors.theme_codes(council)), organisations_by_org_id(org_ids), timezone.localdate()
+    )
+
+
+def check_contact(council: Council, raw: dict[str, Any], known: Known, report: Report) -> Contact | None:
+    """One contact from its fields (occurred_on, channel, category, service, kind, cause, provider), or
+    None having reported each problem by field."""
+    problems = 0
+
+    def problem(field: str, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        report(field, message)
+
+    day = raw.get("occurred_on")
+    if not isinstance(day, date):
+        try:
+            day = date.fromisoformat(str(day or "").strip()[:10])
+        except ValueError:
+            problem("occurred_on", f"'{str(day or '')[:20]}' is not a date: give it like 2025-04-01")
+    if isinstance(day, date) and day > known.today:
+        problem("occurred_on", "A contact cannot be in the future")
     values = {
         k: clean_text(str(raw.get(k) or "")) for k in ("channel", "category", "service", "kind", "cause")
     }
-    if values["channel"] not in Contact.Channel.values:
-        problems.append(FieldError(f"{where}.channel", f"Use one of {', '.join(Contact.Channel.values)}"))
-    if values["category"] not in codes:
-        problems.append(
-            FieldError(f"{where}.category", f"'{values['category'][:50]}' is not a need category's code")
-        )
+    channel, category, kind = (values[k].lower() for k in ("channel", "category", "kind"))
+    if channel not in Contact.Channel.values:
+        problem("channel", f"'{channel[:20]}' is not a channel: use {', '.join(Contact.Channel.values)}")
+    if category not in known.codes:
+        problem("category", f"'{category[:50]}' is not a need category's code")
     if not values["service"] or len(values["service"]) > 200:
-        problems.append(FieldError(f"{where}.service", "Name the service, up to 200 characters"))
-    if values["kind"] not in Contact.Kind.values:
-        problems.append(FieldError(f"{where}.kind", "Use value or failure"))
-    if values["kind"] == Contact.Kind.FAILURE and not values["cause"]:
-        problems.append(
-            FieldError(f"{where}.cause", "Say what caused the failure demand, e.g. 'chasing progress'")
-        )
-    if len(values["cause"]) > 100:
-        problems.append(FieldError(f"{where}.cause", "Keep the cause to 100 characters"))
-    if len(problems) > before:
+        problem("service", "Name the service, up to 200 characters")
+    if kind not in Contact.Kind.values:
+        problem("kind", f"'{kind[:20]}' is neither: use value or failure")
+    cause = values["cause"].lower()
+    if kind == Contact.Kind.FAILURE and not cause:
+        problem("cause", "Say what caused the failure demand, e.g. 'chasing progress'")
+    elif kind == Contact.Kind.FAILURE and cause not in FAILURE_CAUSES:
+        problem("cause", f"'{cause[:40]}' is not a cause: use one of {', '.join(FAILURE_CAUSES)}")
+    org_id = clean_text(str(raw.get("provider") or "")).upper()
+    provider = known.providers.get(org_id) if org_id else None
+    if org_id and provider is None:
+        problem("provider", f"'{org_id[:40]}' is no organisation's org-id here (like GB-CHC-1099999)")
+    if problems or not isinstance(day, date):
         return None
-    cause = values["cause"].lower() if values["kind"] == Contact.Kind.FAILURE else ""
     return Contact(
         council=council,
         occurred_on=day,
-        channel=values["channel"],
-        category=values["category"],
+        channel=channel,
+        category=category,
         service=values["service"],
-        kind=values["kind"],
-        cause=cause,
+        kind=kind,
+        cause=cause if kind == Contact.Kind.FAILURE else "",
+        provider=provider,
     )
+
+
+def _count(council: Council, counts: Counter[tuple[Any, ...]]) -> None:
+    """Add a batch's counts to the monthly counts: a key already held for these months is added to
+    (locked while we do, on PostgreSQL), a new one is a new row."""
+    months = {key[0] for key in counts}
+    held = {
+        (c.month, c.service, c.provider_id, c.category, c.kind, c.cause): c
+        for c in ContactCount.objects.for_council(council).filter(month__in=months).select_for_update()
+    }
+    changed, added = [], []
+    for key, n in counts.items():
+        row = held.get(key)
+        if row is None:
+            month, service, provider_id, category, kind, cause = key
+            added.append(
+                ContactCount(
+                    council=council,
+                    month=month,
+                    service=service,
+                    provider_id=provider_id,
+                    category=category,
+                    kind=kind,
+                    cause=cause,
+                    contacts=n,
+                )
+            )
+        else:
+            row.contacts += n
+            changed.append(row)
+    ContactCount.objects.bulk_create(added, batch_size=1000)
+    ContactCount.unscoped.bulk_update(changed, ["contacts"], batch_size=1000)
+
+
+def save_contacts(
+    actor: Actor,
+    council: Council,
+    contacts: Iterable[Contact],
+    *,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Write checked contacts in batches, count them by month, audit and publish once; call inside a
+    transaction. Returns (contacts, failure demand among them)."""
+    counts: Counter[tuple[Any, ...]] = Counter()
+    batch: list[Contact] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal written
+        Contact.objects.bulk_create(batch, batch_size=1000)
+        written += len(batch)
+        batch.clear()
+        if progress:
+            progress(written)
+
+    for contact in contacts:
+        month = contact.occurred_on.replace(day=1)
+        counts[
+            (month, contact.service, contact.provider_id, contact.category, contact.kind, contact.cause)
+        ] += 1
+        batch.append(contact)
+        if len(batch) >= WRITE_BATCH:
+            flush()
+    flush()
+    _count(council, counts)
+    failure = sum(n for key, n in counts.items() if key[4] == Contact.Kind.FAILURE)
+    data = {"contacts": written, "failure": failure, "source": source}
+    audit.record(actor, "needs.contacts.recorded", object_type="needs.contact", council=council, data=data)
+    publish("needs.contacts.recorded", council=council, subject_type="needs.contact", data=data)
+    return written, failure
 
 
 @transaction.atomic
@@ -76,25 +196,16 @@ def record_contacts(actor: Actor, council: Council, rows: list[dict[str, Any]]) 
     policy.require(actor, "needs.contacts.record", council)
     if not rows or len(rows) > MAX_BATCH:
         raise Refused.on("batch", f"Send 1 to {MAX_BATCH:,} contacts")
-    codes = set(selectors.theme_codes(council))
+    known = known_for(council, (str(raw.get("provider") or "") for raw in rows))
     problems: list[FieldError] = []
-    made = [_contact(council, n, raw, codes, problems) for n, raw in enumerate(rows)]
+    made = []
+    for n, raw in enumerate(rows):
+
+        def report(field: str, message: str, n: int = n) -> None:
+            problems.append(FieldError(f"batch[{n}].{field}", message))
+
+        made.append(check_contact(council, raw, known, report))
     if problems:
         raise Refused("; ".join(str(p) for p in problems[:5]), problems[:100])
-    contacts = [c for c in made if c is not None]
-    Contact.objects.bulk_create(contacts, batch_size=1000)
-    failure = sum(c.kind == Contact.Kind.FAILURE for c in contacts)
-    audit.record(
-        actor,
-        "needs.contacts.recorded",
-        object_type="needs.contact",
-        council=council,
-        data={"contacts": len(contacts), "failure": failure},
-    )
-    publish(
-        "needs.contacts.recorded",
-        council=council,
-        subject_type="needs.contact",
-        data={"contacts": len(contacts), "failure": failure},
-    )
-    return len(contacts)
+    written, _ = save_contacts(actor, council, (c for c in made if c is not None), source="api")
+    return written

@@ -48,8 +48,10 @@ CONTACTS_RECORDED = register(
     EventType(
         "needs.contacts.recorded",
         1,
-        "A batch of contacts was recorded, each classed as value or failure demand.",
+        "A batch of contacts was recorded (api) or imported (import), each classed as value or failure "
+        "demand.",
         "needs.contact",
-        {"contacts": INTEGER, "failure": INTEGER},
+        {"contacts": INTEGER, "failure": INTEGER, "source": STRING},
+        required=["contacts", "failure"],
     )
 )

@@ -146,9 +146,52 @@ class Contact(TenantScopedModel):
     service = models.CharField(max_length=200, help_text="The service (or provider) the contact was for")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     cause = models.CharField(
-        max_length=100, blank=True, help_text="Failure demand's cause, e.g. 'chasing progress'"
+        max_length=100, blank=True, help_text="Failure demand's cause, one of FAILURE_CAUSES"
+    )
+    # The provider organisation the contact was about (blank: the council's own service).
+    provider = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta(TenantScopedModel.Meta):
         ordering = ["occurred_on"]
-        indexes = [models.Index(fields=["council", "service", "occurred_on", "kind"])]
+        indexes = [
+            models.Index(fields=["council", "service", "occurred_on", "kind"]),
+            models.Index(fields=["council", "provider", "occurred_on"]),
+        ]
+
+
+# The causes of failure demand a contact may give: one list, so shares add up across services and
+# files. In the words front-line staff use when they class a contact (after Seddon's studies).
+FAILURE_CAUSES = (
+    "chasing progress",
+    "not understood",
+    "wrong information",
+    "passed around",
+    "repeat visit",
+    "missed appointment",
+    "not done right first time",
+    "no reply",
+    "other",
+)
+
+
+class ContactCount(TenantScopedModel):
+    """Contacts counted by month, service, provider, need, kind and cause: what the demand pages read,
+    kept in the same transaction as the contacts they count, so a page over a million contacts sums a
+    few thousand rows instead of scanning them all. Two batches may each add a row for the same key;
+    readers always sum, so that is only a little more to add up."""
+
+    month = models.DateField(help_text="The first day of the month")
+    service = models.CharField(max_length=200)
+    provider = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    category = models.CharField(max_length=50)
+    kind = models.CharField(max_length=10, choices=Contact.Kind.choices)
+    cause = models.CharField(max_length=100, blank=True)
+    contacts = models.PositiveIntegerField()
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["month"]
+        indexes = [models.Index(fields=["council", "month"])]

@@ -122,6 +122,12 @@ class ContactIn(Schema):
     service: str = Field(..., max_length=200)
     kind: str = Field(..., max_length=10, examples=["value", "failure"])
     cause: str = Field("", max_length=100, examples=["chasing progress"])
+    provider: str = Field(
+        "",
+        max_length=80,
+        description="The provider organisation's org-id, if any",
+        examples=["GB-CHC-1099999"],
+    )
 
 
 class ContactsIn(Schema):
@@ -154,11 +160,23 @@ class MonthOut(Schema):
     share: float
 
 
+class ShareOut(Schema):
+    key: str = Field(..., description="The service's name, or the provider's id ('own': no provider)")
+    name: str
+    org_id: str
+    contacts: int
+    failure: int
+    share: float = Field(..., description="Failure demand, % of the contacts")
+    top_cause: str
+
+
 class DemandOut(Schema):
     service: str
+    provider_name: str
     contacts: int
     failure: int
     months: list[MonthOut]
     causes: list[tuple[str, int, float]]
-    services: list[tuple[str, int, float]]
+    services: list[ShareOut]
+    providers: list[ShareOut]
     chart: XmROut | None = None

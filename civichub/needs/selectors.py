@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from civichub.core import audit, policy
@@ -19,8 +19,7 @@ from civichub.core.actors import Actor
 from civichub.core.errors import NotFound, Refused
 from civichub.core.models import Council
 from civichub.core.text import clean_text
-from civichub.needs.models import AssessedNeed, Contact, Indicator, IndicatorValue, NeedCategory
-from civichub.needs.xmr import XmR, xmr
+from civichub.needs.models import AssessedNeed, Indicator, IndicatorValue, NeedCategory
 from civichub.places import selectors as places
 
 # Counts below this are not shown outside the council's officers (small numbers could name someone).
@@ -160,58 +159,20 @@ def unmet_counts(actor: Actor, council: Council) -> list[UnmetCount]:
     ]
 
 
-@dataclass(frozen=True)
-class Month:
-    month: str
-    contacts: int
-    failure: int
-
-    @property
-    def share(self) -> float:
-        return round(100 * self.failure / self.contacts, 1) if self.contacts else 0.0
-
-
-@dataclass(frozen=True)
-class Demand:
-    service: str
-    services: list[tuple[str, int, float]]  # (service, contacts, failure share %)
-    months: list[Month]
-    causes: list[tuple[str, int, float]]  # (cause, contacts, share of failure demand %)
-    chart: XmR | None  # the XmR chart of the monthly failure share
-
-    @property
-    def contacts(self) -> int:
-        return sum(m.contacts for m in self.months)
-
-    @property
-    def failure(self) -> int:
-        return sum(m.failure for m in self.months)
-
-
-def demand(council: Council, service: str = "") -> Demand:
-    """Failure demand by month (with its XmR chart), its top causes, and every service's share."""
-    contacts = Contact.objects.for_council(council)
-    failure = Q(kind=Contact.Kind.FAILURE)
-    services = [
-        (r["service"], r["n"], round(100 * r["f"] / r["n"], 1) if r["n"] else 0.0)
-        for r in contacts.values("service")
-        .annotate(n=Count("id"), f=Count("id", filter=failure))
-        .order_by("service")
-    ]
-    service = clean_text(service)[:200]
-    if service:
-        contacts = contacts.filter(service=service)
-    months = [
-        Month(r["month"].strftime("%Y-%m"), r["n"], r["f"])
-        for r in contacts.annotate(month=TruncMonth("occurred_on"))
-        .values("month")
-        .annotate(n=Count("id"), f=Count("id", filter=failure))
-        .order_by("month")
-    ]
-    total_failure = sum(m.failure for m in months)
-    causes = [
-        (r["cause"], r["n"], round(100 * r["n"] / total_failure, 1) if total_failure else 0.0)
-        for r in contacts.filter(failure).values("cause").annotate(n=Count("id")).order_by("-n", "cause")[:10]
-    ]
-    chart = xmr([(m.month, m.share) for m in months], floor=0)
-    return Demand(service, services, months, causes, chart)
+def need_to_move_on(actor: Actor, council: Council, need_id: object) -> AssessedNeed:
+    """One assessed need, for the caseworker moving it on (the page shows its need and status, not whose
+    it is); another council's id, or none, is a 404."""
+    policy.require(actor, "needs.people.record", council)
+    try:
+        found = (
+            AssessedNeed.objects.for_council(council)
+            .select_related("met_by")
+            .prefetch_related("met_by__identifiers")
+            .filter(pk=need_id)
+            .first()
+        )
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        raise NotFound.on("need_id", "No such assessed need here")
+    return found

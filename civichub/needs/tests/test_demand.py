@@ -10,7 +10,7 @@ import pytest
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import Role
-from civichub.needs import demand, selectors
+from civichub.needs import demand, demand_figures
 from civichub.needs.models import Contact
 
 
@@ -65,13 +65,16 @@ def test_failure_demand_by_month_and_cause_worked_by_hand(wigan, officer, client
             contact("2025-01-05", "value", service="Waste and recycling"),
         ],
     )
-    found = selectors.demand(wigan, "Housing options")
+    found = demand_figures.demand(wigan, "Housing options")
     assert [(m.month, m.contacts, m.failure, m.share) for m in found.months] == [
         ("2025-01", 4, 1, 25.0),
         ("2025-02", 2, 2, 100.0),
     ]
     assert found.causes == [("chasing progress", 2, 66.7), ("not understood", 1, 33.3)]
-    assert found.services == [("Housing options", 6, 50.0), ("Waste and recycling", 1, 0.0)]
+    assert [(s.name, s.contacts, s.share, s.top_cause) for s in found.services] == [
+        ("Housing options", 6, 50.0, "chasing progress"),
+        ("Waste and recycling", 1, 0.0, ""),
+    ]
     # Two points: mean 62.5, moving range 75, limits 62.5 +/- 199.5, the lower floored at 0.
     assert found.chart is not None and (found.chart.mean, found.chart.upper, found.chart.lower) == (
         62.5,
