@@ -12,13 +12,12 @@ about 8 MB; larger ones can be sent gzipped (.csv.gz).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from civichub.core.actors import Actor
 from civichub.core.importing import Column, ErrorCollector, ImportResult, ImportType, Progress, register
 from civichub.core.models import Council
-from civichub.needs.demand import check_contact, known_for, save_contacts
+from civichub.needs.demand import Row, check_contact, contacts_of, known_for, save_contacts
 from civichub.needs.models import FAILURE_CAUSES, Contact
 
 COLUMNS = (
@@ -38,20 +37,7 @@ COLUMN_OF = {"occurred_on": "date", "kind": "value_or_failure", "cause": "failur
 class CheckedContacts:
     """The checked rows, kept small (a tuple a contact, not a model object) until they are written."""
 
-    rows: list[tuple[date, str, str, str, str, str, Any]]
-
-    def contacts(self, council: Council) -> Any:
-        for day, channel, category, service, kind, cause, provider_id in self.rows:
-            yield Contact(
-                council=council,
-                occurred_on=day,
-                channel=channel,
-                category=category,
-                service=service,
-                kind=kind,
-                cause=cause,
-                provider_id=provider_id,
-            )
+    rows: list[Row]
 
 
 def check(
@@ -66,19 +52,9 @@ def check(
         def report(field: str, message: str, line: int = line) -> None:
             errors.add(line, COLUMN_OF.get(field, field), message)
 
-        contact = check_contact(council, raw, known, report)
-        if contact is not None:
-            checked.append(
-                (
-                    contact.occurred_on,
-                    contact.channel,
-                    contact.category,
-                    contact.service,
-                    contact.kind,
-                    contact.cause,
-                    contact.provider_id,
-                )
-            )
+        found = check_contact(raw, known, report)
+        if found is not None:
+            checked.append(found)
     if not rows:
         errors.add(None, None, "has no contacts: add a row under the header for each")
     return CheckedContacts(checked)
@@ -89,7 +65,7 @@ def apply(actor: Actor, council: Council, checked: CheckedContacts, progress: Pr
     written, failure = save_contacts(
         actor,
         council,
-        checked.contacts(council),
+        contacts_of(council, checked.rows),
         source="import",
         progress=lambda done: progress("Saving contacts", done, total),
     )
