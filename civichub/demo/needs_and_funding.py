@@ -4,7 +4,9 @@ real 360Giving grants from `CIVICHUB_SHARED_DIR/data/360giving` (see its SOURCES
 
 The indicator values and the opportunities are synthetic (fixed seed), and say so in their source and
 funder names: the deprivation and population on the needs profiles are the real IoD 2019 figures, read
-from places. Made through the contexts' own import pipeline and services (audited and published).
+from places. A year of contacts per service (home care's naming its providers from the council's market)
+and the assessed needs of synthetic residents (record references, no names) are synthetic too. Made
+through the contexts' own import pipeline and services (audited and published).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from civichub.core.models import Council
 from civichub.funding import selectors as funding_selectors
 from civichub.funding import services as funding
 from civichub.funding.details import check_opportunity
-from civichub.needs import demand
+from civichub.market import selectors as market_selectors
+from civichub.needs import assessments, demand
 from civichub.places import selectors as places
 
 SYSTEM = Actor.system("demo: needs and funding")
@@ -118,14 +121,33 @@ CAUSES = [
     "missed appointment",
 ]
 CHANNELS = ["phone", "phone", "email", "web", "visit"]
+# Home care is commissioned: its contacts name the provider (the first four of the council's home care
+# market), each with its own failure share, so the demand page can set providers side by side.
+HOME_CARE, HOME_CARE_VOLUME, PROVIDER_SHARES = "Home care", 200, [0.18, 0.27, 0.36, 0.52]
+
+
+def _providers(council: Council) -> list[str]:
+    """The org-ids of the first few home care providers in the council's market (through its selectors)."""
+    market = market_selectors.providers(SYSTEM, council).filter(market_offers__category__code="home-care-18")
+    org_ids = []
+    for organisation in market.distinct()[:4]:
+        identifiers = sorted(i.org_id for i in organisation.identifiers.all())
+        if identifiers:
+            org_ids.append(identifiers[0])
+    return org_ids
 
 
 def _contacts(council: Council, rng: random.Random, today: date) -> list[dict[str, object]]:
     """A year of contacts per service. In Wigan, council tax and benefits was redesigned half way
-    through: its failure share falls from about 55% to about 30% (a signal on its XmR chart)."""
+    through: its failure share falls from about 55% to about 30% (a signal on its XmR chart). Home
+    care's contacts name its providers."""
     rows: list[dict[str, object]] = []
     first = date(today.year - 1, today.month, 1)
-    for service, (need, volume, share) in SERVICES.items():
+    providers = _providers(council)
+    services = dict(SERVICES)
+    if providers:
+        services[HOME_CARE] = ("adult-social-care", HOME_CARE_VOLUME, 0.0)
+    for service, (need, volume, share) in services.items():
         for month in range(12):
             start = date(first.year + (first.month - 1 + month) // 12, (first.month - 1 + month) % 12 + 1, 1)
             redesigned = (
@@ -134,6 +156,10 @@ def _contacts(council: Council, rng: random.Random, today: date) -> list[dict[st
             failure_share = (0.30 if redesigned else share) + rng.uniform(-0.04, 0.04)
             for _ in range(int(volume * rng.uniform(0.85, 1.15))):
                 day = min(start + timedelta(days=rng.randint(0, 27)), today)
+                provider = ""
+                if service == HOME_CARE:
+                    n = rng.randrange(len(providers))
+                    provider, failure_share = providers[n], PROVIDER_SHARES[n] + rng.uniform(-0.03, 0.03)
                 failure = rng.random() < failure_share
                 rows.append(
                     {
@@ -143,9 +169,65 @@ def _contacts(council: Council, rng: random.Random, today: date) -> list[dict[st
                         "service": service,
                         "kind": "failure" if failure else "value",
                         "cause": rng.choices(CAUSES, weights=[6, 3, 3, 2, 2, 1])[0] if failure else "",
+                        "provider": provider,
                     }
                 )
     return rows
+
+
+# Synthetic residents' assessed needs: (need, weight, the service that meets it when it is met).
+ASSESSED = [
+    ("housing", 5, "Housing options"),
+    ("money-and-debt", 5, "Debt advice drop-in"),
+    ("adult-social-care", 3, ""),  # met by a home care provider
+    ("food", 2, "Community food pantry"),
+    ("loneliness-and-community", 2, "Befriending service"),
+    ("employment-and-skills", 1, "Back to work coaching"),
+]
+STATUSES = [("unmet", 45), ("being_met", 25), ("met", 20), ("identified", 10)]
+
+
+def _assessed_needs(council: Council, rng: random.Random, today: date, residents: int = 240) -> int:
+    """Needs assessed for synthetic residents (references only, no names), most of them living in three
+    wards, so some counts of unmet need reach 10 and others are suppressed outside the officers."""
+    by_ward: dict[str, list[str]] = {}
+    for code, ward_code in places.live_postcodes_in(council.gss_code).values_list("postcode", "ward_id"):
+        if ward_code:
+            by_ward.setdefault(str(ward_code), []).append(code)
+    if not by_ward:
+        return 0
+    wards = sorted(by_ward)
+    hotspots = rng.sample(wards, min(3, len(wards)))
+    providers = [o.pk for o in demand.organisations_by_org_id(_providers(council)).values()]
+    codes, weights = [a[0] for a in ASSESSED], [a[1] for a in ASSESSED]
+    services = {need: service for need, _, service in ASSESSED}
+    made = 0
+    for n in range(residents):
+        ward = rng.choice(hotspots) if rng.random() < 0.7 else rng.choice(wards)
+        postcode = rng.choice(by_ward[ward])
+        needs = sorted(set(rng.choices(codes, weights=weights, k=rng.choice([1, 1, 2, 2, 3]))))
+        for need in needs:
+            service = services[need]
+            status = rng.choices([s for s, _ in STATUSES], weights=[w for _, w in STATUSES])[0]
+            met_by = None
+            if status in ("being_met", "met") and not service:
+                if not providers:
+                    status = "unmet"  # no provider to meet it in this market
+                else:
+                    met_by = rng.choice(providers)
+            assessments.record_need(
+                SYSTEM,
+                council,
+                person_reference=f"{council.slug[:3].upper()}-R{n + 1:05d}",
+                category=need,
+                assessed_on=today - timedelta(days=rng.randint(0, 360)),
+                status=status,
+                postcode=postcode,
+                met_by=met_by,
+                met_by_service=service if status in ("being_met", "met") and met_by is None else "",
+            )
+            made += 1
+    return made
 
 
 def load(seed: int = 2026, today: date | None = None) -> int:
@@ -169,6 +251,7 @@ def load(seed: int = 2026, today: date | None = None) -> int:
     added, _ = funding.save_opportunities(SYSTEM, None, [d for d in shared if d is not None])
     for council in councils:
         demand.record_contacts(SYSTEM, council, _contacts(council, rng, today))
+        _assessed_needs(council, rng, today)
     grants = settings.SHARED_DIR / "data" / "360giving" / "360giving_covid19_grants_2020-05-07.json.gz"
     if grants.exists():
         content = gzip.decompress(grants.read_bytes())
