@@ -24,7 +24,7 @@ from civichub.funding import selectors as funding_selectors
 from civichub.funding import services as funding
 from civichub.funding.details import check_opportunity
 from civichub.market import selectors as market_selectors
-from civichub.needs import assessments, demand
+from civichub.needs import assessments, contact_rows, demand
 from civichub.places import selectors as places
 
 SYSTEM = Actor.system("demo: needs and funding")
@@ -198,7 +198,7 @@ def _assessed_needs(council: Council, rng: random.Random, today: date, residents
         return 0
     wards = sorted(by_ward)
     hotspots = rng.sample(wards, min(3, len(wards)))
-    providers = [o.pk for o in demand.organisations_by_org_id(_providers(council)).values()]
+    providers = [o.pk for o in contact_rows.organisations_by_org_id(_providers(council)).values()]
     codes, weights = [a[0] for a in ASSESSED], [a[1] for a in ASSESSED]
     services = {need: service for need, _, service in ASSESSED}
     made = 0

@@ -17,7 +17,8 @@ from typing import Any
 from civichub.core.actors import Actor
 from civichub.core.importing import Column, ErrorCollector, ImportResult, ImportType, Progress, register
 from civichub.core.models import Council
-from civichub.needs.demand import Row, check_contact, contacts_of, known_for, save_contacts
+from civichub.needs.contact_rows import Row, check_contact, contacts_of, known_for
+from civichub.needs.demand import save_contacts
 from civichub.needs.models import FAILURE_CAUSES, Contact
 
 COLUMNS = (

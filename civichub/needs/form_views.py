@@ -21,7 +21,7 @@ from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
 from civichub.core.models import Council
 from civichub.needs import assessments, selectors, services
-from civichub.needs.demand import organisations_by_org_id
+from civichub.needs.contact_rows import organisations_by_org_id
 from civichub.needs.models import AssessedNeed
 
 STATUSES = [(s.value, s.label) for s in AssessedNeed.Status]
