@@ -81,3 +81,7 @@ bench: setup
 	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000
 	$(RUN) python benchmarks/records.py
 	scripts/with-postgres $(RUN) python benchmarks/records.py
+	$(RUN) python benchmarks/needs_profile.py
+	scripts/with-postgres $(RUN) python benchmarks/needs_profile.py
+	$(RUN) python benchmarks/failure_demand.py --contacts 1000000
+	scripts/with-postgres $(RUN) python benchmarks/failure_demand.py --contacts 1000000

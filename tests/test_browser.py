@@ -179,6 +179,11 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/funding/past-grants/E08000010/",
         "/c/wigan/needs/demand/",
         "/c/wigan/needs/demand/?service=Council+tax+and+benefits",
+        "/c/wigan/needs/demand/?service=Home+care",
+        "/c/wigan/needs/demand/?start=nonsense",
+        "/c/wigan/needs/unmet/",
+        "/c/wigan/needs/people/",
+        "/c/wigan/needs/categories/new/",
         "/c/wigan/records/",
         "/c/wigan/records/documents/",
         "/c/wigan/records/documents/?q=quality+visit",
@@ -381,4 +386,46 @@ def test_a_records_manager_keeps_a_document_finds_it_and_sees_the_disposal_histo
     page.goto(f"{server}/decisions/wigan/")
     _follow(page, page.locator("table a").first)
     assert "Call-in" in page.content()
+    assert _axe_violations(page) == []
+
+
+def test_a_caseworker_records_a_need_moves_it_on_and_reads_it_with_a_purpose(page, server) -> None:
+    sign_in(page, server, "wigan.caseworker")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(f"{server}/c/wigan/needs/")
+    _follow(page, page.get_by_role("link", name="Record an assessed need"))
+    page.get_by_label("Person's record reference").fill("WIG-BROWSER-1")
+    page.get_by_label("Need", exact=True).select_option("housing")
+    _follow(page, page.get_by_role("button", name="Record the need"))
+    summary = page.locator(".govuk-error-summary")
+    assert "date of the assessment" in summary.inner_text()
+    assert _axe_violations(page) == []
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2025")
+    _follow(page, page.get_by_role("button", name="Record the need"))
+    assert "Need recorded" in page.locator("h1").inner_text()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Move this need on"))
+    page.get_by_label("Status").select_option("being_met")
+    page.get_by_label("Service meeting the need (optional)").fill("Housing options")
+    _follow(page, page.get_by_role("button", name="Save the status"))
+    assert "being met" in page.get_by_test_id("done").inner_text()
+    page.goto(f"{server}/c/wigan/needs/people/")
+    page.get_by_label("Person's record reference").fill("WIG-BROWSER-1")
+    page.get_by_label("Why do you need this person's needs?").fill("Checking the browser test's record")
+    _follow(page, page.get_by_role("button", name="Show their needs"))
+    assert "Housing" in page.get_by_test_id("needs").inner_text()
+    assert _axe_violations(page) == []
+
+
+def test_an_analyst_reads_failure_demand_down_to_a_provider(page, server) -> None:
+    sign_in(page, server, "wigan.analyst")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(f"{server}/c/wigan/needs/demand/?service=Home+care")
+    providers = page.get_by_test_id("providers")
+    name = providers.locator("tbody th a").first.inner_text()
+    _follow(page, providers.locator("tbody th a").first)
+    assert name in page.locator(".govuk-caption-l").inner_text()
+    assert page.locator("svg.civichub-chart").count() == 1
     assert _axe_violations(page) == []
