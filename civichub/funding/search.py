@@ -54,7 +54,7 @@ def match_of(terms: Sequence[str]) -> str:
 
 
 def _key(opportunity_id: Any) -> Any:
-    return Opportunity._meta.pk.get_db_prep_value(opportunity_id, connection)  # type: ignore[union-attr]
+    return Opportunity._meta.pk.get_db_prep_value(opportunity_id, connection)
 
 
 def write(opportunity: Opportunity) -> None:
@@ -88,7 +88,7 @@ def rebuild() -> int:
             cursor.execute(f"DELETE FROM {TEXT}")  # noqa: S608
             cursor.execute(
                 f"INSERT INTO {TEXT} (opportunity_id, programme, funder, summary) "  # noqa: S608
-                f"SELECT id, programme, funder, replace(summary, chr(0), ' ') FROM {OPPORTUNITY}"
+                f"SELECT id, programme, funder, summary FROM {OPPORTUNITY}"
             )
             cursor.execute(f"ANALYZE {TEXT}")
         else:
@@ -170,13 +170,13 @@ class Ranked:
             cursor.execute(sql, params)
             found = cursor.fetchall()
         field = Opportunity._meta.pk
-        ids = [field.to_python(row[0]) for row in found]  # type: ignore[union-attr]
+        ids = [field.to_python(row[0]) for row in found]
         held = Opportunity.objects.for_council_and_platform(self.council).in_bulk(ids)
         result = []
         for opportunity_id, (_, score) in zip(ids, found, strict=True):
             opportunity = held[opportunity_id]
             # One direction for both engines: bm25() is negative and lower for a better match.
-            opportunity.score = -float(score) if not _postgres() else float(score)  # type: ignore[attr-defined]
+            opportunity.score = -float(score) if not _postgres() else float(score)
             result.append(opportunity)
         return result
 
