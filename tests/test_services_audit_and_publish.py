@@ -40,6 +40,8 @@ NOT_A_STATE_CHANGE = {
     "no fact changes, so nothing is audited or told",
     "civichub.directory.services:store_missing_documents": "stores the derived ORUK document of services "
     "that have none; no fact changes",
+    "civichub.funding.alerts:queue_alerts": "queues the alert job once the opportunity's own transaction "
+    "(audited and published as funding.opportunity.added) commits; each alert sent is audited and published",
 }
 AUDITED_NOT_PUBLISHED = {
     "civichub.core.throttle:record_failure": "sign-in security: the failure is audited by its signal and "

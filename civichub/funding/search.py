@@ -26,9 +26,16 @@ from civichub.core.models import Council
 from civichub.funding.models import Opportunity
 from civichub.funding.selectors import Search, search
 
-TEXT = "funding_opportunitytext"
-KEYS = "funding_opportunitytextkey"  # SQLite only: FTS5 rows need integer ids
+TEXT = "funding_opportunitytext"  # SQLite: the FTS5 table of the words
+ROWS = "funding_opportunitysearch"  # the narrow search rows (PostgreSQL: with the tsvector)
 OPPORTUNITY = "funding_opportunity"
+# What a search row copies from its opportunity: every column `selectors.search` filters on, and the
+# name for ties. A filter on any other column must be added here (and to the migration's tables).
+COLUMNS = "council_id, opens_on, closes_on, applicant_types, themes, area_codes, programme"
+TSV = (
+    "setweight(to_tsvector('english', o.programme), 'A') || setweight(to_tsvector('english', o.funder), 'B')"
+    " || setweight(to_tsvector('english', o.summary), 'D')"
+)
 # Words a query may hold: enough for any real search, few enough that no query can be made slow.
 MAX_TERMS = 8
 # bm25() column weights in the FTS5 table's order: programme, funder, summary.
@@ -57,78 +64,107 @@ def _key(opportunity_id: Any) -> Any:
     return Opportunity._meta.pk.get_db_prep_value(opportunity_id, connection)
 
 
-def write(opportunity: Opportunity) -> None:
-    """Put (or replace) one opportunity's text in the index: call in the transaction that saves it."""
-    key = _key(opportunity.pk)
-    text = [opportunity.programme, opportunity.funder, opportunity.summary.replace("\x00", " ")]
+def _index(where: str, params: list[Any]) -> None:
+    """(Re)write the search rows and words of the opportunities `where` picks, from the saved rows."""
+    columns = ", ".join(f"o.{c.strip()}" for c in COLUMNS.split(","))
+    update = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in COLUMNS.split(","))
     with connection.cursor() as cursor:
         if _postgres():
             cursor.execute(
-                f"INSERT INTO {TEXT} (opportunity_id, programme, funder, summary) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (opportunity_id) DO UPDATE SET "
-                "programme = EXCLUDED.programme, funder = EXCLUDED.funder, summary = EXCLUDED.summary",
-                [key, *text],
+                f"INSERT INTO {ROWS} (id, {COLUMNS}, tsv) SELECT o.id, {columns}, {TSV} "  # noqa: S608
+                f"FROM {OPPORTUNITY} o WHERE {where} "
+                f"ON CONFLICT (id) DO UPDATE SET {update}, tsv = excluded.tsv",
+                params,
             )
             return
-        cursor.execute(f"INSERT OR IGNORE INTO {KEYS} (opportunity_id) VALUES (%s)", [key])  # noqa: S608
-        cursor.execute(f"SELECT id FROM {KEYS} WHERE opportunity_id = %s", [key])  # noqa: S608
-        rowid = cursor.fetchone()[0]
-        cursor.execute(f"DELETE FROM {TEXT} WHERE rowid = %s", [rowid])  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {TEXT} (rowid, programme, funder, summary) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            [rowid, *text],
+            f"INSERT INTO {ROWS} (id, {COLUMNS}) SELECT o.id, {columns} "  # noqa: S608
+            f"FROM {OPPORTUNITY} o WHERE {where} ON CONFLICT (id) DO UPDATE SET {update}",
+            params,
         )
+        cursor.execute(
+            f"DELETE FROM {TEXT} WHERE rowid IN (SELECT s.key FROM {ROWS} s "  # noqa: S608
+            f"JOIN {OPPORTUNITY} o ON o.id = s.id WHERE {where})",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {TEXT} (rowid, programme, funder, summary) "  # noqa: S608
+            f"SELECT s.key, o.programme, o.funder, o.summary FROM {ROWS} s "
+            f"JOIN {OPPORTUNITY} o ON o.id = s.id WHERE {where}",
+            params,
+        )
+
+
+def write(opportunity: Opportunity) -> None:
+    """Put (or replace) one opportunity in the index: call in the transaction that saves it."""
+    _index("o.id = %s", [_key(opportunity.pk)])
 
 
 def rebuild() -> int:
     """Fill the index again from the whole catalogue, in a few statements; returns how many it holds.
-    For a bulk load (the benchmark's) and for repair: what the services write is the same text."""
+    For a bulk load (the benchmark's) and for repair: what the services write is the same."""
+    with connection.cursor() as cursor:
+        if not _postgres():
+            cursor.execute(f"DELETE FROM {TEXT}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {ROWS}")  # noqa: S608
+    _index("1 = 1", [])
     with connection.cursor() as cursor:
         if _postgres():
-            cursor.execute(f"DELETE FROM {TEXT}")  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {TEXT} (opportunity_id, programme, funder, summary) "  # noqa: S608
-                f"SELECT id, programme, funder, summary FROM {OPPORTUNITY}"
-            )
-            cursor.execute(f"ANALYZE {TEXT}")
+            cursor.execute(f"ANALYZE {ROWS}")
         else:
-            cursor.execute(f"DELETE FROM {TEXT}")  # noqa: S608
-            cursor.execute(f"DELETE FROM {KEYS}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {KEYS} (opportunity_id) SELECT id FROM {OPPORTUNITY}")  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {TEXT} (rowid, programme, funder, summary) "  # noqa: S608
-                f"SELECT k.id, o.programme, o.funder, o.summary FROM {KEYS} k "
-                f"JOIN {OPPORTUNITY} o ON o.id = k.opportunity_id"
-            )
             cursor.execute(f"INSERT INTO {TEXT} ({TEXT}) VALUES ('optimize')")  # noqa: S608
-        cursor.execute(f"SELECT COUNT(*) FROM {TEXT}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {ROWS}")  # noqa: S608
         return int(cursor.fetchone()[0])
 
 
-def statement(match_where: str = "") -> tuple[str, str, str]:
+def statement() -> tuple[str, str, str]:
     """(FROM … WHERE match, the score expression, its ORDER BY) of a ranked search, before the filters'
-    clause and the page. The benchmark's bare baseline is this same SQL, without Django."""
+    clause and the page. The search row is named as the opportunity table, so the filters' WHERE clause
+    that Django compiles for `selectors.search` applies to it unchanged. The benchmark's bare baseline
+    is this same SQL, without Django."""
     if _postgres():
         return (
-            f"FROM {TEXT} t JOIN {OPPORTUNITY} ON {OPPORTUNITY}.id = t.opportunity_id "
-            "WHERE t.tsv @@ plainto_tsquery('english', %s)",
-            "ts_rank_cd(t.tsv, plainto_tsquery('english', %s))",
+            f"FROM {ROWS} {OPPORTUNITY} WHERE {OPPORTUNITY}.tsv @@ plainto_tsquery('english', %s)",
+            f"ts_rank_cd({OPPORTUNITY}.tsv, plainto_tsquery('english', %s))",
             "score DESC",
         )
-    # SQLite takes CROSS JOIN as an order: the full-text match drives, each match finds its key and
-    # then its opportunity by primary key. bm25() is lower for a better match.
+    # SQLite takes CROSS JOIN as an order: the full-text match drives, and each match finds its search
+    # row by integer key. bm25() is lower for a better match.
     return (
-        f"FROM {TEXT} CROSS JOIN {KEYS} k ON k.id = {TEXT}.rowid "
-        f"CROSS JOIN {OPPORTUNITY} ON {OPPORTUNITY}.id = k.opportunity_id WHERE {TEXT} MATCH %s",
+        f"FROM {TEXT} CROSS JOIN {ROWS} AS {OPPORTUNITY} ON {OPPORTUNITY}.key = {TEXT}.rowid "
+        f"WHERE {TEXT} MATCH %s",
         f"bm25({TEXT}, {SQLITE_WEIGHTS})",
         "score",
     )
 
 
+# The ranking is made once, with the count beside it, and this many of its first ids kept: every page
+# a person or the API asks for first (the API's largest page is 500) is then a slice of it.
+HEAD = 500
+
+
+def ranked_sql(where: str, *, limit: bool = True) -> str:
+    """The one statement of a ranked search: (id, score, how many match in all), best first. The count
+    is a window over the scored rows, so matching, filtering and ranking are done once, not once to
+    count and again to rank (FTS5's bm25() cannot sit beside a window function, hence the subquery).
+    Its parameters: the match (twice on PostgreSQL: the score's and the WHERE's), the filters', then
+    LIMIT and OFFSET."""
+    source, score, order = statement()
+    inner = (
+        f"SELECT {OPPORTUNITY}.id AS id, {score} AS score, {OPPORTUNITY}.programme AS programme "
+        f"{source} AND ({where})"
+    )
+    page = " LIMIT %s OFFSET %s" if limit else ""
+    return (
+        f"SELECT id, score, COUNT(*) OVER () FROM ({inner}) ranked "  # noqa: S608 - constant names
+        f"ORDER BY {order}, programme, id{page}"
+    )
+
+
 class Ranked:
-    """The opportunities matching some words and filters, best first: counted, sliced (one page, one
-    statement) and iterated like a queryset, so the page's Paginator and the API's pagination take it.
-    Each opportunity it gives carries its `score` (higher is better on both engines)."""
+    """The opportunities matching some words and filters, best first: counted, sliced and iterated like
+    a queryset, so the page's Paginator and the API's pagination take it. Each opportunity it gives
+    carries its `score` (higher is better on both engines)."""
 
     def __init__(self, council: Council, terms: list[str], filtered: QuerySet[Opportunity]) -> None:
         self.council = council
@@ -136,47 +172,45 @@ class Ranked:
         query = filtered.query
         where, params = query.get_compiler(connection=connection).compile(query.where)
         self._where, self._params = where, list(params)
-        self._count: int | None = None
+        self._head: list[tuple[Any, float]] | None = None
+        self._count = 0
 
-    def _sql(self, select: str, tail: str = "") -> tuple[str, list[Any]]:
-        source, score, _ = statement()
+    def _run(self, where: str, extra: list[Any], limit: int | None, offset: int) -> list[Any]:
         match = match_of(self.terms)
-        sql = f"SELECT {select} {source} AND ({self._where}) {tail}"
-        before = [match] if "score" in select and _postgres() else []
-        return sql.replace("{score}", score), [*before, match, *self._params]
+        params = [*([match] if _postgres() else []), match, *self._params, *extra]
+        params += [limit, offset] if limit is not None else []
+        with connection.cursor() as cursor:
+            cursor.execute(ranked_sql(f"{self._where}{where}", limit=limit is not None), params)
+            return list(cursor.fetchall())
+
+    def _ranking(self, limit: int | None, offset: int) -> list[tuple[Any, float]]:
+        if self._head is None:
+            rows = self._run("", [], HEAD, 0)
+            self._head = [(r[0], r[1]) for r in rows]
+            self._count = int(rows[0][2]) if rows else 0
+        stop = None if limit is None else offset + limit
+        if (stop is not None and stop <= HEAD) or len(self._head) < HEAD:
+            return self._head[offset:stop]
+        return [(r[0], r[1]) for r in self._run("", [], limit, offset)]
 
     def count(self) -> int:
-        if self._count is None:
-            sql, params = self._sql("COUNT(*)")
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                self._count = int(cursor.fetchone()[0])
+        self._ranking(0, 0)
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
-    def _rows(self, limit: int | None, offset: int, only: Any = None) -> list[Opportunity]:
-        _, score, order = statement()
-        where = f"AND {OPPORTUNITY}.id = %s " if only is not None else ""
-        page = "LIMIT %s OFFSET %s" if limit is not None else ""
-        sql, params = self._sql(
-            f"{OPPORTUNITY}.id, {{score}} AS score",
-            f"{where}ORDER BY {order}, {OPPORTUNITY}.programme, {OPPORTUNITY}.id {page}",
-        )
-        params += [_key(only)] if only is not None else []
-        params += [limit, offset] if limit is not None else []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
+    def _opportunities(self, ranking: list[tuple[Any, float]]) -> list[Opportunity]:
         field = Opportunity._meta.pk
-        ids = [field.to_python(row[0]) for row in found]
-        held = Opportunity.objects.for_council_and_platform(self.council).in_bulk(ids)
+        ids = [field.to_python(opportunity_id) for opportunity_id, _ in ranking]
+        # Unscoped by primary key: the statement kept to the council's and the platform's rows already,
+        # and SQLite, given the council filter again, may scan by council instead of by key.
+        held = Opportunity.unscoped.in_bulk(ids)
         result = []
-        for opportunity_id, (_, score) in zip(ids, found, strict=True):
+        for opportunity_id, (_, score) in zip(ids, ranking, strict=True):
             opportunity = held[opportunity_id]
             # One direction for both engines: bm25() is negative and lower for a better match.
-            opportunity.score = -float(score) if not _postgres() else float(score)
+            opportunity.score = -float(score) if not _postgres() else float(score)  # type: ignore[attr-defined]
             result.append(opportunity)
         return result
 
@@ -186,18 +220,20 @@ class Ranked:
     def __getitem__(self, index: slice) -> list[Opportunity]: ...
     def __getitem__(self, index: int | slice) -> Opportunity | list[Opportunity]:
         if isinstance(index, int):
-            return self._rows(1, index)[0]
+            found = self._opportunities(self._ranking(1, index))
+            if not found:
+                raise IndexError(index)
+            return found[0]
         start, stop = index.start or 0, index.stop
-        if stop is None:
-            return self._rows(None, 0)[start:]
-        return self._rows(max(stop - start, 0), start)
+        limit = None if stop is None else max(stop - start, 0)
+        return self._opportunities(self._ranking(limit, start))
 
     def __iter__(self) -> Iterator[Opportunity]:
-        return iter(self._rows(None, 0))
+        return iter(self._opportunities(self._ranking(None, 0)))
 
     def has(self, opportunity_id: Any) -> bool:
         """Whether one opportunity is among the matches (the alert job's question)."""
-        return bool(self._rows(1, 0, only=opportunity_id))
+        return bool(self._run(f" AND {OPPORTUNITY}.id = %s", [_key(opportunity_id)], 1, 0))
 
 
 def ranked(
