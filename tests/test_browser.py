@@ -339,7 +339,7 @@ def test_a_commissioner_searches_funding_saves_the_search_and_adds_an_opportunit
     _follow(page, page.get_by_role("button", name="Delete Youth clubs"))
     assert page.get_by_test_id("no-saved-searches").is_visible()
     page.goto(f"{server}/c/wigan/funding/add/")
-    page.get_by_label("Funder").fill("Wigan Council")
+    page.get_by_label("Funder", exact=True).fill("Wigan Council")
     page.get_by_label("Smallest award, in pounds").fill("lots")
     _follow(page, page.get_by_role("button", name="Add the opportunity"))
     summary = page.locator(".govuk-error-summary")
