@@ -85,3 +85,5 @@ bench: setup
 	scripts/with-postgres $(RUN) python benchmarks/needs_profile.py
 	$(RUN) python benchmarks/failure_demand.py --contacts 1000000
 	scripts/with-postgres $(RUN) python benchmarks/failure_demand.py --contacts 1000000
+	$(RUN) python benchmarks/funding_search.py
+	scripts/with-postgres $(RUN) python benchmarks/funding_search.py

@@ -24,7 +24,9 @@ from civichub.core.tenancy import TenantOrPlatformModel, TenantScopedModel
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
+from civichub.funding import alerts as funding_alerts
 from civichub.funding import services as funding
+from civichub.funding.selectors import Search as FundingSearch
 from civichub.integration.models import WebhookDelivery
 from civichub.integration.services import register_endpoint
 from civichub.market import returns as market_returns
@@ -55,6 +57,9 @@ PUBLIC_API = {
     ("get", "/api/v1/decisions/{council_slug}"),
     ("get", "/api/v1/decisions/{council_slug}/{decision_id}"),
     ("get", "/api/v1/forward-plan/{council_slug}"),
+    ("get", "/api/v1/c/{council_slug}/funding/opportunities"),
+    ("get", "/api/v1/c/{council_slug}/funding/opportunities/{opportunity_id}"),
+    ("get", "/api/v1/c/{council_slug}/funding/past-grants/{code}"),
 }
 
 
@@ -253,6 +258,13 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
         )
         return made.pk
 
+    def saved_search(council, user):
+        """A person's saved search of the council's funding catalogue."""
+        made = funding_alerts.save_search(
+            Actor(user=user, council=council), council, "Plots", FundingSearch(q="allotment")
+        )
+        return made.pk
+
     def assessed_need(council, reference):
         """A need assessed for a person of the council's (personal data)."""
         caseworker = Actor(user=make_user(Role.CASEWORKER, council), council=council)
@@ -284,6 +296,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **service_and_change(wigan, org, officer),
             **market_things(wigan, org, "home-care-18"),
             "opportunity_id": opportunity(wigan),
+            "saved_search_id": saved_search(wigan, officer),
             **assessed_need(wigan, "W-0001"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
@@ -305,6 +318,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **service_and_change(sunderland, other, sunderland_officer),
             **market_things(sunderland, other, "sunderland-day-care"),
             "opportunity_id": opportunity(sunderland),
+            "saved_search_id": saved_search(sunderland, sunderland_officer),
             **assessed_need(sunderland, "S-0001"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",

@@ -86,7 +86,9 @@ def seed() -> None:
         Taxonomy,
         TaxonomyTerm,
     )
+    from civichub.funding import alerts
     from civichub.funding.models import Opportunity
+    from civichub.funding.selectors import Search
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
     from civichub.integration.models import WebhookDelivery
@@ -138,6 +140,7 @@ def seed() -> None:
     service, oruk_service = shown[0], shown[1]
     service_at_location = ServiceAtLocation.objects.for_council(wigan).filter(service=oruk_service).first()
     postcode = Postcode.objects.filter(postcode__startswith="WN").order_by("postcode").first()
+    saved_search = alerts.save_search(actor, wigan, "Fuzz", Search(q="community"))
     ids = {
         "token": token,
         "council_slug": "wigan",
@@ -170,6 +173,7 @@ def seed() -> None:
         "opportunity_id": str(
             Opportunity.objects.for_council_and_platform(wigan).order_by("programme").first().pk
         ),  # type: ignore[union-attr]
+        "saved_search_id": str(saved_search.pk),
         # The demo's records: a document with content, a published decision, a forward plan entry, a hold,
         # the completed disposal run and an FOI request.
         "document_id": str(

@@ -177,6 +177,10 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/c/wigan/funding/?theme=housing&open=yes&area=E05000841",
         "/c/wigan/funding/?area=nonsense",
         "/c/wigan/funding/past-grants/E08000010/",
+        "/c/wigan/funding/?q=community+food&open=yes",
+        "/c/wigan/funding/?q=%22NEAR(zebra*",
+        "/c/wigan/funding/saved-searches/",
+        "/c/wigan/funding/add/",
         "/c/wigan/needs/demand/",
         "/c/wigan/needs/demand/?service=Council+tax+and+benefits",
         "/c/wigan/needs/demand/?service=Home+care",
@@ -322,6 +326,39 @@ def test_a_provider_changes_its_offer_and_a_bad_capacity_is_named(page, server) 
     _follow(page, page.get_by_role("button", name="Save the offer"))
     assert "455" in page.locator("table").inner_text()  # the change is in the offer's history
     assert not _axe_violations(page)
+
+
+def test_a_commissioner_searches_funding_saves_the_search_and_adds_an_opportunity(page, server) -> None:
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(f"{server}/c/wigan/funding/")
+    page.get_by_label("Words").fill("youth clubs")
+    _follow(page, page.get_by_role("button", name="Search"))
+    assert "best match first" in page.get_by_test_id("count").inner_text()
+    assert "Youth clubs" in page.get_by_test_id("opportunities").locator("tbody tr").first.inner_text()
+    assert not _axe_violations(page)
+    page.get_by_label("Name this search").fill("Youth clubs")
+    _follow(page, page.get_by_role("button", name="Save this search"))
+    assert "Youth clubs" in page.get_by_test_id("saved-searches").inner_text()
+    assert not _axe_violations(page)
+    _follow(page, page.get_by_role("button", name="Delete Youth clubs"))
+    assert page.get_by_test_id("no-saved-searches").is_visible()
+    page.goto(f"{server}/c/wigan/funding/add/")
+    page.get_by_label("Funder", exact=True).fill("Wigan Council")
+    page.get_by_label("Smallest award, in pounds").fill("lots")
+    _follow(page, page.get_by_role("button", name="Add the opportunity"))
+    summary = page.locator(".govuk-error-summary")
+    assert "Give the grant's name" in summary.inner_text()
+    assert "is not an amount in pounds" in summary.inner_text()
+    assert not _axe_violations(page)
+    page.get_by_label("Name of the grant").fill("Wigan youth clubs fund")
+    page.get_by_label("Smallest award, in pounds").fill("500")
+    page.get_by_label("Young people").check()
+    _follow(page, page.get_by_role("button", name="Add the opportunity"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Wigan youth clubs fund"
+    page.goto(f"{server}/c/wigan/funding/?q=wigan+youth+clubs")
+    first = page.get_by_test_id("opportunities").locator("tbody tr").first.inner_text()
+    assert "Wigan youth clubs fund" in first and "Wigan's own" in first
 
 
 def test_a_script_injected_into_a_page_is_blocked_by_the_csp(page, server) -> None:

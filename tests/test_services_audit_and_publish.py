@@ -42,6 +42,8 @@ NOT_A_STATE_CHANGE = {
     "that have none; no fact changes",
     "civichub.needs.demand:recount_contacts": "rebuilds the derived monthly counts from the contacts; "
     "no contact changes, so nothing is audited or told",
+    "civichub.funding.alerts:queue_alerts": "queues the alert job once the opportunity's own transaction "
+    "(audited and published as funding.opportunity.added) commits; each alert sent is audited and published",
 }
 AUDITED_NOT_PUBLISHED = {
     "civichub.core.throttle:record_failure": "sign-in security: the failure is audited by its signal and "

@@ -27,3 +27,31 @@ GRANTS_IMPORTED = register(
         tenant=False,
     )
 )
+SEARCH_SAVED = register(
+    EventType(
+        "funding.search.saved",
+        1,
+        "Someone saved a search of the funding catalogue, to be emailed when a new opportunity matches.",
+        "funding.savedsearch",
+        {"saved_search_id": UUID},
+    )
+)
+SEARCH_DELETED = register(
+    EventType(
+        "funding.search.deleted",
+        1,
+        "Someone deleted a saved search of the funding catalogue: no more alerts from it.",
+        "funding.savedsearch",
+        {"saved_search_id": UUID},
+    )
+)
+ALERT_SENT = register(
+    EventType(
+        "funding.alert.sent",
+        1,
+        "Someone was emailed about a new opportunity that matches a search they saved (once per "
+        "opportunity, however many of their searches match).",
+        "funding.sentalert",
+        {"opportunity_id": UUID, "saved_search_id": UUID},
+    )
+)

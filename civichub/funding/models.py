@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from civichub.core.models import TimestampedModel
-from civichub.core.tenancy import TenantOrPlatformModel
+from civichub.core.tenancy import TenantOrPlatformModel, TenantScopedModel
 
 
 class ApplicantType(models.TextChoices):
@@ -117,3 +117,37 @@ class PastGrant(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SavedSearch(TenantScopedModel, TimestampedModel):
+    """A search of the catalogue a person keeps, in one council's funding pages, to be emailed when a new
+    opportunity matches it (civichub/funding/alerts.py). The fields are those of the search form."""
+
+    owner = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    q = models.CharField(max_length=200, blank=True)
+    open_now = models.BooleanField(default=False)
+    theme = models.CharField(max_length=50, blank=True)
+    applicant_type = models.CharField(max_length=30, blank=True)
+    area = models.CharField(max_length=20, blank=True)
+
+    class Meta(TenantScopedModel.Meta):
+        ordering = ["name", "created_at"]
+        indexes = [models.Index(fields=["council", "owner"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SentAlert(TenantScopedModel, TimestampedModel):
+    """One email sent to one person about one new opportunity: kept so nobody is told twice, however
+    many of their saved searches match, and however often the alert job runs."""
+
+    owner = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta(TenantScopedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "opportunity"], name="one_alert_per_opportunity")
+        ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -48,3 +48,36 @@ class OpportunityIn(Schema):
     grantApplicationCloseDate: str = Field("", max_length=30, examples=["2025-06-30"])
     grantWebpageUrl: str = Field("", max_length=500)
     themes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class PastGrantOut(Schema):
+    """A grant already made, in the 360Giving Data Standard's names."""
+
+    id: str = Field(..., alias="identifier")
+    title: str
+    description: str
+    currency: str
+    amountAwarded: Decimal = Field(..., alias="amount")
+    awardDate: date = Field(..., alias="award_date")
+    fundingOrganization: str = Field(..., alias="funder_name")
+    recipientOrganization: str = Field(..., alias="recipient_name")
+
+
+class SavedSearchIn(Schema):
+    name: str = Field("", max_length=100)
+    q: str = Field("", max_length=200)
+    open_now: bool = False
+    theme: str = Field("", max_length=50)
+    applicant_type: str = Field("", max_length=30)
+    area: str = Field("", max_length=20)
+
+
+class SavedSearchOut(Schema):
+    id: UUID
+    name: str
+    q: str
+    open_now: bool
+    theme: str
+    applicant_type: str
+    area: str
+    created_at: datetime

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from civichub.core.errors import NotFound, Refused
 from civichub.core.models import Council
-from civichub.funding.models import ApplicantType, Opportunity, PastGrant
+from civichub.funding.models import ApplicantType, Opportunity, PastGrant, SavedSearch
 from civichub.needs import selectors as needs
 from civichub.places import selectors as places
 
@@ -117,3 +117,8 @@ def past_grants(council: Council, code: str) -> tuple[str, QuerySet[PastGrant], 
         .order_by("-amount", "funder_name")
     ]
     return name, found, totals
+
+
+def saved_searches(council: Council, owner: object) -> QuerySet[SavedSearch]:
+    """A person's own saved searches in a council, by name. Nobody sees anyone else's."""
+    return SavedSearch.objects.for_council(council).filter(owner=owner).order_by("name", "created_at")

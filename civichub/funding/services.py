@@ -15,6 +15,7 @@ from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import Council
 from civichub.core.outbox import publish
+from civichub.funding import alerts, search
 from civichub.funding.details import Details, check_opportunity
 from civichub.funding.models import Opportunity, PastGrant
 from civichub.funding.selectors import theme_codes
@@ -40,7 +41,10 @@ def _save(actor: Actor, council: Council | None, details: Details) -> tuple[Oppo
     for name, value in fields.items():
         setattr(opportunity, name, value)
     opportunity.save()
+    search.write(opportunity)
     change = "changed" if found is not None else "added"
+    if change == "added":
+        alerts.queue_alerts(opportunity)
     audit.record(
         actor,
         f"funding.opportunity.{change}",

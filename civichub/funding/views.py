@@ -1,5 +1,5 @@
-"""The funding pages: search the catalogue (open now, theme, applicant type, area, words) with a CSV of
-what was found, and one opportunity. Thin: selectors read."""
+"""The funding pages: search the catalogue (open now, theme, applicant type, area, words: best match
+first) with a CSV of what was found, and one opportunity. Thin: selectors read."""
 
 from __future__ import annotations
 
@@ -13,18 +13,13 @@ from civichub.core.models import Council
 from civichub.funding import selectors
 from civichub.funding.details import FIELDS
 from civichub.funding.models import ApplicantType
+from civichub.funding.search import Ranked, ranked
+from civichub.funding.views_search import SaveSearchForm, may_add, search_of
 from civichub.needs import selectors as needs
 
 
 def _search_of(request: HttpRequest) -> selectors.Search:
-    get = request.GET
-    return selectors.Search(
-        q=get.get("q", "")[:200],
-        open_now=get.get("open") == "yes",
-        theme=get.get("theme", "")[:50],
-        applicant_type=get.get("applicant_type", "")[:30],
-        area=get.get("area", "")[:20],
-    )
+    return search_of(request.GET)
 
 
 @council_page("funding.view")
@@ -32,9 +27,9 @@ def index(request: HttpRequest, council: Council) -> HttpResponse:
     search = _search_of(request)
     error: Refused | None = None
     try:
-        found = selectors.search(council, search)
+        found = ranked(council, search.q, search)
     except Refused as refused:
-        error, found = refused, selectors.search(council, selectors.Search())
+        error, found = refused, ranked(council, "", selectors.Search())
     if request.GET.get("format") == "csv" and error is None:
         return csv_download(
             f"{council.slug}-funding-opportunities.csv",
@@ -68,12 +63,15 @@ def index(request: HttpRequest, council: Council) -> HttpResponse:
             "council": council,
             "search": search,
             "error": error,
-            "page": page_of(request, found),
+            "page": page_of(request, found),  # type: ignore[arg-type]  # Ranked pages as a queryset does
             "count": found.count(),
             "themes": themes,
             "applicant_types": ApplicantType.choices,
             "applicant_names": dict(ApplicantType.choices),
             "query": request.GET.urlencode(),
+            "ranked": isinstance(found, Ranked),
+            "may_add": may_add(request, council),
+            "saving": SaveSearchForm(),
         },
         status=400 if error else 200,
     )

@@ -240,3 +240,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CIVICHUB_LOG_LEVEL", "WARNING")},
 }
+
+# Email (funding's saved-search alerts): any SMTP server, by settings alone. Without a host, mail is
+# written to the console, so a development machine sends nothing anywhere.
+EMAIL_HOST = os.environ.get("CIVICHUB_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("CIVICHUB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CIVICHUB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CIVICHUB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("CIVICHUB_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("CIVICHUB_EMAIL_FROM", "civichub <no-reply@civichub.invalid>")
+# Where the platform is reached, for links in emails (which have no request to take it from).
+CIVICHUB_BASE_URL = os.environ.get("CIVICHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,258 @@
+"""Ranked full-text search of the opportunity catalogue: one selector, two engines (ADR 0016).
+
+SQLite (the embedded default) keeps each opportunity's programme, funder and summary in an FTS5 table
+and ranks with bm25(), the programme counting ten times and the funder four times as much as the summary.
+PostgreSQL keeps the same text with a stored tsvector (programme A, funder B, summary D) under a GIN
+index and ranks with ts_rank_cd(). Either way one statement matches the words, keeps to what the council
+sees and to the search's filters (the very WHERE clause of `selectors.search`, compiled by Django), ranks
+and pages, so "matches" means the same on the page, in the API and in the alerts.
+
+Only the funding services write the text, in the transaction that saves the opportunity; `rebuild`
+fills the index again from the catalogue (after a bulk load, or to repair it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any, overload
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from civichub.core.models import Council
+from civichub.funding.models import Opportunity
+from civichub.funding.selectors import Search, search
+
+TEXT = "funding_opportunitytext"  # SQLite: the FTS5 table of the words
+ROWS = "funding_opportunitysearch"  # the narrow search rows (PostgreSQL: with the tsvector)
+OPPORTUNITY = "funding_opportunity"
+# What a search row copies from its opportunity: every column `selectors.search` filters on, and the
+# name for ties. A filter on any other column must be added here (and to the migration's tables).
+COLUMNS = "council_id, opens_on, closes_on, applicant_types, themes, area_codes, programme"
+TSV = (
+    "setweight(to_tsvector('english', o.programme), 'A') || setweight(to_tsvector('english', o.funder), 'B')"
+    " || setweight(to_tsvector('english', o.summary), 'D')"
+)
+# Words a query may hold: enough for any real search, few enough that no query can be made slow.
+MAX_TERMS = 8
+# bm25() column weights in the FTS5 table's order: programme, funder, summary.
+SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def terms_of(query: str) -> list[str]:
+    """The words of what someone typed, each a plain word: no quote, star, bracket, column filter or
+    operator (NEAR, OR, NOT, &, |, !) from the search box ever reaches FTS5 or to_tsquery."""
+    return re.findall(r"\w+", query.lower())[:MAX_TERMS]
+
+
+def match_of(terms: Sequence[str]) -> str:
+    """The one parameter of the match: every word must be present (AND), stemmed. For FTS5 each word
+    is a quoted string (\\w+ holds no quote), so it is always a phrase of plain text."""
+    if _postgres():
+        return " ".join(terms)
+    return " ".join(f'"{term}"' for term in terms)
+
+
+def _key(opportunity_id: Any) -> Any:
+    return Opportunity._meta.pk.get_db_prep_value(opportunity_id, connection)
+
+
+def _index(where: str, params: list[Any]) -> None:
+    """(Re)write the search rows and words of the opportunities `where` picks, from the saved rows."""
+    columns = ", ".join(f"o.{c.strip()}" for c in COLUMNS.split(","))
+    update = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in COLUMNS.split(","))
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(
+                f"INSERT INTO {ROWS} (id, {COLUMNS}, tsv) SELECT o.id, {columns}, {TSV} "  # noqa: S608
+                f"FROM {OPPORTUNITY} o WHERE {where} "
+                f"ON CONFLICT (id) DO UPDATE SET {update}, tsv = excluded.tsv",
+                params,
+            )
+            return
+        cursor.execute(
+            f"INSERT INTO {ROWS} (id, {COLUMNS}) SELECT o.id, {columns} "  # noqa: S608
+            f"FROM {OPPORTUNITY} o WHERE {where} ON CONFLICT (id) DO UPDATE SET {update}",
+            params,
+        )
+        cursor.execute(
+            f"DELETE FROM {TEXT} WHERE rowid IN (SELECT s.key FROM {ROWS} s "  # noqa: S608
+            f"JOIN {OPPORTUNITY} o ON o.id = s.id WHERE {where})",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {TEXT} (rowid, programme, funder, summary) "  # noqa: S608
+            f"SELECT s.key, o.programme, o.funder, o.summary FROM {ROWS} s "
+            f"JOIN {OPPORTUNITY} o ON o.id = s.id WHERE {where}",
+            params,
+        )
+
+
+def write(opportunity: Opportunity) -> None:
+    """Put (or replace) one opportunity in the index: call in the transaction that saves it."""
+    _index("o.id = %s", [_key(opportunity.pk)])
+
+
+def rebuild() -> int:
+    """Fill the index again from the whole catalogue, in a few statements; returns how many it holds.
+    For a bulk load (the benchmark's) and for repair: what the services write is the same."""
+    with connection.cursor() as cursor:
+        if not _postgres():
+            cursor.execute(f"DELETE FROM {TEXT}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {ROWS}")  # noqa: S608
+    _index("1 = 1", [])
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(f"ANALYZE {ROWS}")
+        else:
+            cursor.execute(f"INSERT INTO {TEXT} ({TEXT}) VALUES ('optimize')")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {ROWS}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def statement() -> tuple[str, str, str]:
+    """(FROM … WHERE match, the score expression, its ORDER BY) of a ranked search, before the filters'
+    clause and the page. The search row is named as the opportunity table, so the filters' WHERE clause
+    that Django compiles for `selectors.search` applies to it unchanged. The benchmark's bare baseline
+    is this same SQL, without Django."""
+    if _postgres():
+        return (
+            f"FROM {ROWS} {OPPORTUNITY} WHERE {OPPORTUNITY}.tsv @@ plainto_tsquery('english', %s)",
+            f"ts_rank_cd({OPPORTUNITY}.tsv, plainto_tsquery('english', %s))",
+            "score DESC",
+        )
+    # SQLite takes CROSS JOIN as an order: the full-text match drives, and each match finds its search
+    # row by integer key. bm25() is lower for a better match.
+    return (
+        f"FROM {TEXT} CROSS JOIN {ROWS} AS {OPPORTUNITY} ON {OPPORTUNITY}.key = {TEXT}.rowid "
+        f"WHERE {TEXT} MATCH %s",
+        f"bm25({TEXT}, {SQLITE_WEIGHTS})",
+        "score",
+    )
+
+
+# The ranking is made once, with the count beside it, and this many of its first ids kept: every page
+# a person or the API asks for first (the API's largest page is 500) is then a slice of it.
+HEAD = 500
+
+
+def ranked_sql(where: str, *, limit: bool = True) -> str:
+    """The one statement of a ranked search: (id, score, how many match in all), best first. The count
+    is a window over the scored rows, so matching, filtering and ranking are done once, not once to
+    count and again to rank (FTS5's bm25() cannot sit beside a window function, hence the subquery).
+    Its parameters: the match (twice on PostgreSQL: the score's and the WHERE's), the filters', then
+    LIMIT and OFFSET."""
+    source, score, order = statement()
+    inner = (
+        f"SELECT {OPPORTUNITY}.id AS id, {score} AS score, {OPPORTUNITY}.programme AS programme "
+        f"{source} AND ({where})"
+    )
+    page = " LIMIT %s OFFSET %s" if limit else ""
+    return (
+        f"SELECT id, score, COUNT(*) OVER () FROM ({inner}) ranked "  # noqa: S608 - constant names
+        f"ORDER BY {order}, programme, id{page}"
+    )
+
+
+class Ranked:
+    """The opportunities matching some words and filters, best first: counted, sliced and iterated like
+    a queryset, so the page's Paginator and the API's pagination take it. Each opportunity it gives
+    carries its `score` (higher is better on both engines)."""
+
+    def __init__(self, council: Council, terms: list[str], filtered: QuerySet[Opportunity]) -> None:
+        self.council = council
+        self.terms = terms
+        query = filtered.query
+        where, params = query.get_compiler(connection=connection).compile(query.where)
+        self._where, self._params = where, list(params)
+        self._head: list[tuple[Any, float]] | None = None
+        self._count = 0
+
+    def _run(self, where: str, extra: list[Any], limit: int | None, offset: int) -> list[Any]:
+        match = match_of(self.terms)
+        params = [*([match] if _postgres() else []), match, *self._params, *extra]
+        params += [limit, offset] if limit is not None else []
+        with connection.cursor() as cursor:
+            cursor.execute(ranked_sql(f"{self._where}{where}", limit=limit is not None), params)
+            return list(cursor.fetchall())
+
+    def _ranking(self, limit: int | None, offset: int) -> list[tuple[Any, float]]:
+        if self._head is None:
+            rows = self._run("", [], HEAD, 0)
+            self._head = [(r[0], r[1]) for r in rows]
+            self._count = int(rows[0][2]) if rows else 0
+        stop = None if limit is None else offset + limit
+        if (stop is not None and stop <= HEAD) or len(self._head) < HEAD:
+            return self._head[offset:stop]
+        return [(r[0], r[1]) for r in self._run("", [], limit, offset)]
+
+    def count(self) -> int:
+        self._ranking(0, 0)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _opportunities(self, ranking: list[tuple[Any, float]]) -> list[Opportunity]:
+        field = Opportunity._meta.pk
+        ids = [field.to_python(opportunity_id) for opportunity_id, _ in ranking]
+        # Unscoped by primary key: the statement kept to the council's and the platform's rows already,
+        # and SQLite, given the council filter again, may scan by council instead of by key.
+        held = Opportunity.unscoped.in_bulk(ids)
+        result = []
+        for opportunity_id, (_, score) in zip(ids, ranking, strict=True):
+            opportunity = held[opportunity_id]
+            # One direction for both engines: bm25() is negative and lower for a better match.
+            opportunity.score = -float(score) if not _postgres() else float(score)  # type: ignore[attr-defined]
+            result.append(opportunity)
+        return result
+
+    @overload
+    def __getitem__(self, index: int) -> Opportunity: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Opportunity]: ...
+    def __getitem__(self, index: int | slice) -> Opportunity | list[Opportunity]:
+        if isinstance(index, int):
+            found = self._opportunities(self._ranking(1, index))
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        limit = None if stop is None else max(stop - start, 0)
+        return self._opportunities(self._ranking(limit, start))
+
+    def __iter__(self) -> Iterator[Opportunity]:
+        return iter(self._opportunities(self._ranking(None, 0)))
+
+    def has(self, opportunity_id: Any) -> bool:
+        """Whether one opportunity is among the matches (the alert job's question)."""
+        return bool(self._run(f" AND {OPPORTUNITY}.id = %s", [_key(opportunity_id)], 1, 0))
+
+
+def ranked(
+    council: Council, query: str, filters: Search | None = None, *, today: date | None = None
+) -> Ranked | QuerySet[Opportunity]:
+    """What the council sees matching the words and the filters, best match first. With no words, the
+    filtered catalogue in the order of `selectors.search` (closing soonest first). The filters refuse
+    as `selectors.search` does (an unknown theme or area names its field)."""
+    filtered = search(council, replace(filters or Search(), q=""), today=today)
+    terms = terms_of(query)
+    if not terms:
+        return filtered
+    return Ranked(council, terms, filtered)
+
+
+def matches(council: Council, query: str, filters: Search, opportunity_id: Any) -> bool:
+    """Whether the opportunity is one a search of the council's finds: the same words, the same filters,
+    the same statement as the page runs."""
+    found = ranked(council, query, filters)
+    if isinstance(found, Ranked):
+        return found.has(opportunity_id)
+    return found.filter(pk=opportunity_id).exists()
