@@ -24,6 +24,8 @@ from civichub.core.tenancy import TenantOrPlatformModel, TenantScopedModel
 from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
+from civichub.funding import bids as funding_bids
+from civichub.funding import funding_needs
 from civichub.funding import services as funding
 from civichub.integration.models import WebhookDelivery
 from civichub.integration.services import register_endpoint
@@ -55,6 +57,7 @@ PUBLIC_API = {
     ("get", "/api/v1/decisions/{council_slug}"),
     ("get", "/api/v1/decisions/{council_slug}/{decision_id}"),
     ("get", "/api/v1/forward-plan/{council_slug}"),
+    ("get", "/api/v1/c/{council_slug}/grants/360giving.json"),
 }
 
 
@@ -253,6 +256,14 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
         )
         return made.pk
 
+    def funding_work(council):
+        """A bid of the council's own pipeline and a saved funding need: the council's, no one else's."""
+        bid = funding_bids.add_bid(actor, council, {"funder": "F", "programme": "P", "amount_sought": "1"})
+        need = funding_needs.save_need(
+            actor, council, {"name": "N", "needs": ["housing"], "applicant_type": "charity"}
+        )
+        return {"bid_id": bid.pk, "need_id": need.pk}
+
     def assessed_need(council, reference):
         """A need assessed for a person of the council's (personal data)."""
         caseworker = Actor(user=make_user(Role.CASEWORKER, council), council=council)
@@ -284,6 +295,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **service_and_change(wigan, org, officer),
             **market_things(wigan, org, "home-care-18"),
             "opportunity_id": opportunity(wigan),
+            **funding_work(wigan),
             **assessed_need(wigan, "W-0001"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
@@ -305,6 +317,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **service_and_change(sunderland, other, sunderland_officer),
             **market_things(sunderland, other, "sunderland-day-care"),
             "opportunity_id": opportunity(sunderland),
+            **funding_work(sunderland),
             **assessed_need(sunderland, "S-0001"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
@@ -482,6 +495,11 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | {"code": "x", "unit": "x", "price_unit": "x", "ward_share_threshold": "40"}
                     # Funding's body: an opportunity in Find a Grant's field names.
                     | {"grantName": "x", "grantFunder": "x"}
+                    # Funding's bids, saved needs, grants and 360Giving settings.
+                    | {"amount_sought": "1", "needs": ["housing"], "applicant_type": "charity"}
+                    | {"amount": "1", "award_date": "2026-01-01", "recipient_name": "x"}
+                    | {"recipient_org_id": "GB-CHC-1", "beneficiary_code": "E05000840"}
+                    | {"prefix": "x", "org_id": "GB-CHC-1"}
                     # Needs: an assessed need.
                     | {"person_reference": "x", "category": "housing", "assessed_on": "2025-01-01"}
                     | {

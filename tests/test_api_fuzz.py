@@ -86,7 +86,7 @@ def seed() -> None:
         Taxonomy,
         TaxonomyTerm,
     )
-    from civichub.funding.models import Opportunity
+    from civichub.funding.models import Bid, FundingNeed, Opportunity
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
     from civichub.integration.models import WebhookDelivery
@@ -170,6 +170,11 @@ def seed() -> None:
         "opportunity_id": str(
             Opportunity.objects.for_council_and_platform(wigan).order_by("programme").first().pk
         ),  # type: ignore[union-attr]
+        # Funding: one of the council's own demo bids and its saved funding need.
+        "bid_id": str(
+            Bid.objects.for_council(wigan).filter(organisation=wigan.organisation).order_by("created_at")[0].pk
+        ),
+        "need_id": str(FundingNeed.objects.for_council(wigan).order_by("name")[0].pk),
         # The demo's records: a document with content, a published decision, a forward plan entry, a hold,
         # the completed disposal run and an FOI request.
         "document_id": str(
