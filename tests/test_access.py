@@ -256,9 +256,11 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
         )
         return made.pk
 
-    def funding_work(council):
+    def funding_work(council, owner):
         """A bid of the council's own pipeline and a saved funding need: the council's, no one else's."""
-        bid = funding_bids.add_bid(actor, council, {"funder": "F", "programme": "P", "amount_sought": "1"})
+        bid = funding_bids.add_bid(
+            actor, council, {"funder": "F", "programme": "P", "amount_sought": "1", "owner_id": str(owner.pk)}
+        )
         need = funding_needs.save_need(
             actor, council, {"name": "N", "needs": ["housing"], "applicant_type": "charity"}
         )
@@ -295,7 +297,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **service_and_change(wigan, org, officer),
             **market_things(wigan, org, "home-care-18"),
             "opportunity_id": opportunity(wigan),
-            **funding_work(wigan),
+            **funding_work(wigan, officer),
             **assessed_need(wigan, "W-0001"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
@@ -317,7 +319,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **service_and_change(sunderland, other, sunderland_officer),
             **market_things(sunderland, other, "sunderland-day-care"),
             "opportunity_id": opportunity(sunderland),
-            **funding_work(sunderland),
+            **funding_work(sunderland, sunderland_officer),
             **assessed_need(sunderland, "S-0001"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",

@@ -172,7 +172,10 @@ def seed() -> None:
         ),  # type: ignore[union-attr]
         # Funding: one of the council's own demo bids and its saved funding need.
         "bid_id": str(
-            Bid.objects.for_council(wigan).filter(organisation=wigan.organisation).order_by("created_at")[0].pk
+            Bid.objects.for_council(wigan)
+            .filter(organisation=wigan.organisation)
+            .order_by("created_at")[0]
+            .pk
         ),
         "need_id": str(FundingNeed.objects.for_council(wigan).order_by("name")[0].pk),
         # The demo's records: a document with content, a published decision, a forward plan entry, a hold,

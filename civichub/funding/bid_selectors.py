@@ -20,6 +20,7 @@ from civichub.core.actors import Actor
 from civichub.core.errors import NotFound, Refused
 from civichub.core.models import Council, Membership, Organisation, Role, User
 from civichub.core.selectors import acting_provider
+from civichub.core.text import clean_text
 from civichub.funding.models import Bid
 
 # Where a bid may go next from each status. Won and lost are final: a new round is a new bid.
@@ -59,7 +60,7 @@ def bids(actor: Actor, council: Council, found: BidFilter | None = None) -> Quer
             raise Refused.on("status", f"Use one of {', '.join(Bid.Status.values)}")
         result = result.filter(status=found.status)
     if found.need:
-        result = result.filter(need_codes__contains=f" {found.need.strip().lower()[:50]} ")
+        result = result.filter(need_codes__contains=f" {clean_text(found.need).lower()[:50]} ")
     if found.owner:
         result = result.filter(owner_id=_uuid_or_none(found.owner, "owner"))
     return result.order_by("due_on", "-created_at")

@@ -27,9 +27,10 @@ def money(value: Any, field: str, *, required: bool = False, positive: bool = Fa
             raise InvalidOperation
     except InvalidOperation:
         raise Refused.on(field, f"'{text[:20]}' is not an amount in pounds, like 20000") from None
+    amount = amount.quantize(Decimal("0.01"))
     if positive and amount == 0:
-        raise Refused.on(field, "Give an amount above £0")
-    return amount.quantize(Decimal("0.01"))
+        raise Refused.on(field, "Give an amount of at least £0.01")
+    return amount
 
 
 def day(value: Any, field: str, *, required: bool = False) -> date | None:

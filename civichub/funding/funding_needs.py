@@ -27,7 +27,7 @@ from civichub.funding import matching
 from civichub.funding.models import FundingMatch, FundingNeed, Opportunity, padded
 
 
-def ask_of_need(need: FundingNeed) -> matching.Ask:
+def _ask_of(need: FundingNeed) -> matching.Ask:
     return matching.Ask(
         tuple(need.need_list), tuple(need.area_list), need.most_deprived, need.applicant_type, need.amount
     )
@@ -74,7 +74,7 @@ def record_matches(
     )
     made = []
     now = timezone.now()
-    for fit in matching.rank(council, ask_of_need(need), only=only):
+    for fit in matching.rank(council, _ask_of(need), only=only):
         if not fit.is_match or fit.opportunity.pk in held:
             continue
         match = FundingMatch.objects.create(

@@ -42,7 +42,7 @@ C = "/c/{council_slug}"
 def matches(
     request: HttpRequest,
     council_slug: str,
-    needs: str,
+    needs: str = "",
     areas: str = "",
     most_deprived: str = "",
     applicant_type: str = "",

@@ -16,7 +16,7 @@ from civichub.core.forms import show_refusal
 from civichub.core.models import Council
 from civichub.funding import funding_needs, matching
 from civichub.funding.forms import AskForm
-from civichub.funding.models import ApplicantType, FundingNeed
+from civichub.funding.models import ApplicantType, FundingMatch, FundingNeed
 from civichub.needs import selectors as needs
 
 SHOWN = 50
@@ -83,7 +83,10 @@ def need(request: HttpRequest, council: Council, need_id: str) -> HttpResponse:
             "section": "council",
             "council": council,
             "need": found,
-            "matches": found.matches.select_related("opportunity").order_by("-score", "found_at"),
+            "matches": FundingMatch.objects.for_council(council)
+            .filter(need=found)
+            .select_related("opportunity")
+            .order_by("-score", "found_at"),
             "names": needs.category_names(council),
             "applicant_names": dict(ApplicantType.choices),
         },

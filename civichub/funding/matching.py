@@ -135,7 +135,7 @@ def clean_number(value: Any) -> int | None:
     text = str(value if value is not None else "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 4:
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
         raise Refused.on("most_deprived", "Give a whole number of wards, like 3")
     return int(text)
 

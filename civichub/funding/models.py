@@ -8,6 +8,8 @@ filter on one of them is a plain `contains` that SQLite and PostgreSQL both run 
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -209,6 +211,7 @@ class FundingMatch(TenantScopedModel):
     """An opportunity found to fit a saved need, recorded once (when first found), with its score and
     reasons as they were then."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     need = models.ForeignKey(FundingNeed, on_delete=models.CASCADE, related_name="matches")
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveSmallIntegerField()

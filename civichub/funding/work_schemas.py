@@ -10,6 +10,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from civichub.funding.bid_selectors import TRANSITIONS
+from civichub.funding.models import FundingMatch
 
 
 class BidOut(Schema):
@@ -154,7 +155,9 @@ class NeedWithMatchesOut(NeedOut):
 
     @staticmethod
     def resolve_matches(obj: Any) -> list[object]:
-        return list(obj.matches.order_by("-score", "found_at"))
+        return list(
+            FundingMatch.objects.for_council(obj.council).filter(need=obj).order_by("-score", "found_at")
+        )
 
 
 class LineOut(Schema):

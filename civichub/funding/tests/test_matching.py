@@ -183,12 +183,12 @@ def test_a_saved_need_records_matches_as_they_appear_once_each(catalogue, wigan,
     assert programmes == ["Abram youth fund", "England community chest"]
     assert recorded.get(opportunity=catalogue["A"]).reasons[2]["text"] == "Covers Abram ward"
     found = DomainEvent.objects.for_council(wigan).filter(type="funding.match.found")
-    assert found.count() == 2
+    assert found.all().count() == 2
     # A new opportunity that fits is recorded when it is added (and told); changing it records nothing new.
     fresh = add(
         "Abram holiday activities", themes="young-people", grantApplicantType="charity", grantLocation=ABRAM
     )
-    assert recorded.count() == 3 and found.count() == 3
+    assert recorded.all().count() == 3 and found.all().count() == 3
     assert found.order_by("-seq").first().data["opportunity_id"] == str(fresh.pk)  # type: ignore[attr-defined]
     add(
         "Abram holiday activities",
@@ -197,10 +197,10 @@ def test_a_saved_need_records_matches_as_they_appear_once_each(catalogue, wigan,
         grantLocation=ABRAM,
         grantShortDescription="Now with a summary",
     )
-    assert recorded.count() == 3 and found.count() == 3
+    assert recorded.all().count() == 3 and found.all().count() == 3
     # One that does not fit (for CICs only) is not recorded.
     add("Abram CIC fund", themes="young-people", grantApplicantType="cic", grantLocation=ABRAM)
-    assert recorded.count() == 3
+    assert recorded.all().count() == 3
     # Recording again finds nothing new: one match per need and opportunity.
     assert funding_needs.record_matches(SYSTEM, wigan, need) == []
     assert Decimal(str(need.amount)) == Decimal("20000.00")
