@@ -64,7 +64,10 @@ def record_grant(actor: Actor, council: Council, raw: Mapping[str, Any]) -> Gran
         "beneficiary_name": place.name,
         "programme": clean_text(str(raw.get("programme") or ""))[:300],
     }
-    held = Grant.objects.for_council(council).select_for_update().aggregate(last=Max("number"))
+    # Numbers run on per council: lock the council's row so two grants recorded at once cannot both
+    # take the next number (PostgreSQL locks no rows for an aggregate, and a new row is no row yet).
+    Council.objects.select_for_update().filter(pk=council.pk).first()
+    held = Grant.objects.for_council(council).aggregate(last=Max("number"))
     made = Grant.objects.create(council=council, number=(held["last"] or 0) + 1, **fields)
     made_id = identifier(made, publishing(council).prefix)
     audit.record(
