@@ -25,6 +25,8 @@ from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
 from civichub.directory.api import router as directory_router
 from civichub.funding.api import router as funding_router
+from civichub.funding.bids_api import router as funding_bids_router
+from civichub.funding.giving_api import router as funding_giving_router
 from civichub.integration.api import router as integration_router
 from civichub.market.api import router as market_router
 from civichub.needs.api import router as needs_router
@@ -184,5 +186,7 @@ api.add_router("/", directory_router)
 api.add_router("/", market_router)
 api.add_router("/", needs_router)
 api.add_router("/", funding_router)
+api.add_router("/", funding_bids_router)
+api.add_router("/", funding_giving_router)
 api.add_router("/", records_router)
 api.add_router("/", decisions_router)

@@ -25,6 +25,8 @@ from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
 from civichub.funding import alerts as funding_alerts
+from civichub.funding import bids as funding_bids
+from civichub.funding import funding_needs
 from civichub.funding import services as funding
 from civichub.funding.selectors import Search as FundingSearch
 from civichub.integration.models import WebhookDelivery
@@ -60,6 +62,7 @@ PUBLIC_API = {
     ("get", "/api/v1/c/{council_slug}/funding/opportunities"),
     ("get", "/api/v1/c/{council_slug}/funding/opportunities/{opportunity_id}"),
     ("get", "/api/v1/c/{council_slug}/funding/past-grants/{code}"),
+    ("get", "/api/v1/c/{council_slug}/grants/360giving.json"),
 }
 
 
@@ -265,6 +268,16 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
         )
         return made.pk
 
+    def funding_work(council, owner):
+        """A bid of the council's own pipeline and a saved funding need: the council's, no one else's."""
+        bid = funding_bids.add_bid(
+            actor, council, {"funder": "F", "programme": "P", "amount_sought": "1", "owner_id": str(owner.pk)}
+        )
+        need = funding_needs.save_need(
+            actor, council, {"name": "N", "needs": ["housing"], "applicant_type": "charity"}
+        )
+        return {"bid_id": bid.pk, "need_id": need.pk}
+
     def assessed_need(council, reference):
         """A need assessed for a person of the council's (personal data)."""
         caseworker = Actor(user=make_user(Role.CASEWORKER, council), council=council)
@@ -297,6 +310,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **market_things(wigan, org, "home-care-18"),
             "opportunity_id": opportunity(wigan),
             "saved_search_id": saved_search(wigan, officer),
+            **funding_work(wigan, officer),
             **assessed_need(wigan, "W-0001"),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
@@ -319,6 +333,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **market_things(sunderland, other, "sunderland-day-care"),
             "opportunity_id": opportunity(sunderland),
             "saved_search_id": saved_search(sunderland, sunderland_officer),
+            **funding_work(sunderland, sunderland_officer),
             **assessed_need(sunderland, "S-0001"),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
@@ -496,6 +511,11 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     | {"code": "x", "unit": "x", "price_unit": "x", "ward_share_threshold": "40"}
                     # Funding's body: an opportunity in Find a Grant's field names.
                     | {"grantName": "x", "grantFunder": "x"}
+                    # Funding's bids, saved needs, grants and 360Giving settings.
+                    | {"amount_sought": "1", "needs": ["housing"], "applicant_type": "charity"}
+                    | {"amount": "1", "award_date": "2026-01-01", "recipient_name": "x"}
+                    | {"recipient_org_id": "GB-CHC-1", "beneficiary_code": "E05000840"}
+                    | {"prefix": "x", "org_id": "GB-CHC-1"}
                     # Needs: an assessed need.
                     | {"person_reference": "x", "category": "housing", "assessed_on": "2025-01-01"}
                     | {

@@ -87,7 +87,7 @@ def seed() -> None:
         TaxonomyTerm,
     )
     from civichub.funding import alerts
-    from civichub.funding.models import Opportunity
+    from civichub.funding.models import Bid, FundingNeed, Opportunity
     from civichub.funding.selectors import Search
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
@@ -174,6 +174,14 @@ def seed() -> None:
             Opportunity.objects.for_council_and_platform(wigan).order_by("programme").first().pk
         ),  # type: ignore[union-attr]
         "saved_search_id": str(saved_search.pk),
+        # Funding: one of the council's own demo bids and its saved funding need.
+        "bid_id": str(
+            Bid.objects.for_council(wigan)
+            .filter(organisation=wigan.organisation)
+            .order_by("created_at")[0]
+            .pk
+        ),
+        "need_id": str(FundingNeed.objects.for_council(wigan).order_by("name")[0].pk),
         # The demo's records: a document with content, a published decision, a forward plan entry, a hold,
         # the completed disposal run and an FOI request.
         "document_id": str(

@@ -466,3 +466,32 @@ def test_an_analyst_reads_failure_demand_down_to_a_provider(page, server) -> Non
     assert name in page.locator(".govuk-caption-l").inner_text()
     assert page.locator("svg.civichub-chart").count() == 1
     assert _axe_violations(page) == []
+
+
+def test_funding_bids_matching_and_giving_pages(page, server) -> None:
+    """A commissioner matches funding to a need with reasons, moves a bid on, and reads funding against
+    need and the council's grants: each page passes axe."""
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    problems = {}
+    page.goto(
+        f"{server}/c/wigan/funding/match/?needs=housing&areas=E05000840&applicant_type=local-authority&amount=50000"
+    )
+    reasons = page.get_by_test_id("reasons").first.inner_text()
+    assert "Funds Housing" in reasons and "Local authorities" in reasons
+    problems["match"] = _axe_violations(page)
+    page.goto(f"{server}/c/wigan/funding/bids/")
+    assert "Drafting: " in page.get_by_test_id("counts").inner_text()
+    problems["bids"] = _axe_violations(page)
+    _follow(page, page.get_by_test_id("bids").locator("tbody tr th a").first)
+    problems["bid"] = _axe_violations(page)
+    page.goto(f"{server}/c/wigan/funding/bids/new/")
+    page.get_by_role("button", name="Save the bid").click()
+    page.wait_for_selector(".govuk-error-summary")
+    problems["bid form with errors"] = _axe_violations(page)
+    for path in ("/c/wigan/funding/per-head/", "/c/wigan/funding/grants/", "/c/wigan/funding/"):
+        page.goto(server + path)
+        problems[path] = _axe_violations(page)
+    _follow(page, page.get_by_role("link", name="Match funding to a need in a place"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Match funding to a need"
+    assert {p: v for p, v in problems.items() if v} == {}

@@ -64,6 +64,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # and analysts add the council's own opportunities.
     "funding.view": EVERY_COUNCIL_ROLE - {Role.RESIDENT},
     "funding.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    # Bids: each pipeline is its organisation's. Officers keep the council's own (the service narrows
+    # them to it); a VCSE organisation's staff keep theirs, and see no one else's.
+    "funding.bids.view": OFFICERS | {Role.PROVIDER_STAFF},
+    "funding.bids.manage": frozenset({Role.COMMISSIONER, Role.ANALYST, Role.PROVIDER_STAFF}),
+    # Saved funding needs (whose matches are recorded) and the grants the council makes are the council's.
+    "funding.needs.manage": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "funding.grants.manage": frozenset({Role.COMMISSIONER}),
     # Records: documents, decisions, retention and requests (civichub/records). OFFICIAL documents are
     # for the council's officers and councillors; OFFICIAL-SENSITIVE ones only for those who manage
     # records and commissioning, and every read of one is audited.

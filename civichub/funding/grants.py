@@ -21,6 +21,8 @@ from typing import Any
 
 from django.conf import settings
 from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
@@ -142,3 +144,32 @@ GRANTS_360 = register(
         scope="platform",
     )
 )
+
+
+# The package schema refers to the grant schema by its published address (of release 1.4.2; the local
+# grant schema is 1.4.3's, with the same fields): resolve it to the local file, never fetch it.
+PACKAGE_REF = (
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+)
+
+
+@cache
+def package_validator() -> Draft202012Validator:
+    """A validator of whole 360Giving packages (the council's own export is tested with it), with the
+    format checker of the grant validator above, for the same reason."""
+    path = settings.SHARED_DIR / "standards" / "360giving" / "360-giving-package-schema.json"
+    if not path.exists():
+        raise Refused.on(None, f"The 360Giving package schema is not installed at {path}")
+    grant = _validator().schema
+    registry = Registry().with_resources(
+        # Both declare the 2020-12 dialect with an http:// address that `referencing` does not detect.
+        [
+            (PACKAGE_REF, DRAFT202012.create_resource(grant)),
+            (grant["$id"], DRAFT202012.create_resource(grant)),
+        ]
+    )
+    return Draft202012Validator(
+        json.loads(path.read_text()),
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )

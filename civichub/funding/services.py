@@ -17,6 +17,7 @@ from civichub.core.models import Council
 from civichub.core.outbox import publish
 from civichub.funding import alerts, search
 from civichub.funding.details import Details, check_opportunity
+from civichub.funding.funding_needs import record_matches_for_opportunity
 from civichub.funding.models import Opportunity, PastGrant
 from civichub.funding.selectors import theme_codes
 
@@ -63,6 +64,8 @@ def _save(actor: Actor, council: Council | None, details: Details) -> tuple[Oppo
             "change": change,
         },
     )
+    # Saved funding needs it now fits get it recorded as a match (issue 12: matches as they appear).
+    record_matches_for_opportunity(opportunity)
     return opportunity, True
 
 

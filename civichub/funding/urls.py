@@ -17,3 +17,20 @@ urlpatterns = [
         name="delete-saved-search",
     ),
 ]
+
+# Bids, matching with reasons, funding against need and the council's own grants (issue 12, second part).
+from civichub.funding import bid_views, giving_views, match_views  # noqa: E402
+
+urlpatterns += [
+    path(f"{C}/funding/bids/", bid_views.index, name="bids"),
+    path(f"{C}/funding/bids/new/", bid_views.add, name="bid-add"),
+    path(f"{C}/funding/bids/<uuid:bid_id>/", bid_views.bid, name="bid"),
+    path(f"{C}/funding/bids/<uuid:bid_id>/edit/", bid_views.edit, name="bid-edit"),
+    path(f"{C}/funding/bids/<uuid:bid_id>/status/", bid_views.change_status, name="bid-status"),
+    path(f"{C}/funding/match/", match_views.match, name="match"),
+    path(f"{C}/funding/needs/<uuid:need_id>/", match_views.need, name="need"),
+    path(f"{C}/funding/per-head/", giving_views.per_head, name="per-head"),
+    path(f"{C}/funding/grants/", giving_views.grants, name="grants"),
+    path(f"{C}/funding/grants/publishing/", giving_views.publishing, name="grants-publishing"),
+    path(f"{C}/funding/grants/360giving.json", giving_views.package, name="grants-360giving"),
+]

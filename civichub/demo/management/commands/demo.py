@@ -5,10 +5,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from civichub.core.management.progress import ProgressBar
+from civichub.demo import bids_and_grants, needs_and_funding
 from civichub.demo import councils as demo
 from civichub.demo import directory as directory_demo
 from civichub.demo import market as market_demo
-from civichub.demo import needs_and_funding
 from civichub.demo import records as records_demo
 
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Directory: {directory_demo.load()} services added")
         self.stdout.write(f"Markets: {market_demo.load()} offers added")
         self.stdout.write(f"Funding: {needs_and_funding.load()} opportunities added (and needs indicators)")
+        self.stdout.write(f"Bids: {bids_and_grants.load()} bids added (and saved needs, council grants)")
         self.stdout.write(f"Records: {records_demo.load()} documents added")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
