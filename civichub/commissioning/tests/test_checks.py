@@ -22,7 +22,7 @@ def test_money_is_pounds_and_pence_or_a_refusal_naming_the_field(value) -> None:
     except Refused as refused:
         assert refused.field == "price"
         return
-    assert amount is not None and amount >= 0 and amount.as_tuple().exponent >= -2
+    assert amount is not None and amount >= 0 and amount == amount.quantize(Decimal("0.01"))
 
 
 @settings(max_examples=300, deadline=None)
