@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from civichub.commissioning.api import router as commissioning_router
 from civichub.core import throttle
 from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
@@ -190,3 +191,4 @@ api.add_router("/", funding_bids_router)
 api.add_router("/", funding_giving_router)
 api.add_router("/", records_router)
 api.add_router("/", decisions_router)
+api.add_router("/", commissioning_router)

@@ -44,6 +44,8 @@ NOT_A_STATE_CHANGE = {
     "no contact changes, so nothing is audited or told",
     "civichub.funding.alerts:queue_alerts": "queues the alert job once the opportunity's own transaction "
     "(audited and published as funding.opportunity.added) commits; each alert sent is audited and published",
+    "civichub.commissioning.services.notices:set_release_builder": "wires the OCDS release builder into "
+    "publish_notice at start-up",
 }
 AUDITED_NOT_PUBLISHED = {
     "civichub.core.throttle:record_failure": "sign-in security: the failure is audited by its signal and "
