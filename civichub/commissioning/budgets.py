@@ -1,0 +1,159 @@
+"""Budgets: setting one up (with its first allocation on the ledger), putting it towards a commission,
+and the selectors that read budgets and their balances. The money itself moves only in `ledger`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from civichub.commissioning import ledger
+from civichub.commissioning.models import Budget, Commission, CommissionFunding
+from civichub.core import audit, policy
+from civichub.core.actors import Actor
+from civichub.core.errors import NotFound, Refused
+from civichub.core.models import Council, Organisation, User
+from civichub.core.outbox import publish
+from civichub.core.text import clean_name
+
+
+def published(actor: Actor, budget: Budget, change: str, data: dict[str, Any] | None = None) -> None:
+    """Audit and publish a change to a budget (inside the caller's transaction)."""
+    audit.record(
+        actor,
+        f"commissioning.budget.{change}",
+        obj=budget,
+        council=budget.council,
+        data={"kind": budget.kind, "name": budget.name, **(data or {})},
+    )
+    publish(
+        "commissioning.budget.changed",
+        council=budget.council,
+        subject=budget,
+        data={
+            "budget_id": str(budget.pk),
+            "kind": budget.kind,
+            "change": change,
+            "ward_code": budget.ward_code,
+        },
+    )
+
+
+def financial_year_of(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+        raise Refused.on("financial_year", "Give the financial year as 2026-27")
+    if int(text[5:]) != (int(text[:4]) + 1) % 100:
+        raise Refused.on("financial_year", "The second year must follow the first, as in 2026-27")
+    return text
+
+
+@transaction.atomic
+def create_budget(
+    actor: Actor,
+    council: Council,
+    *,
+    kind: str,
+    name: str,
+    amount: Any,
+    financial_year: str,
+    owner_organisation: Organisation | None = None,
+    owner_user: User | None = None,
+    holder: User | None = None,
+    ward_code: str = "",
+    source_reference: str = "",
+) -> Budget:
+    """Set a budget up and allocate its first amount on the ledger. A council budget line or external
+    funding belongs to an organisation (the council, an NHS body); a ward budget to its councillor; a
+    personal budget to its holder."""
+    if not actor.is_system:
+        policy.require(actor, "commissioning.budgets.manage", council)
+    if kind not in Budget.Kind.values:
+        raise Refused.on(
+            "kind", "Choose a council budget line, ward budget, personal budget or external funding"
+        )
+    name = clean_name(name or "", max_length=300)
+    if kind == Budget.Kind.PERSONAL:
+        if holder is None:
+            raise Refused.on("holder", "A personal budget needs the resident who holds it")
+        owner_user, owner_organisation = holder, None
+    elif kind == Budget.Kind.WARD:
+        if not ward_code:
+            raise Refused.on("ward_code", "A ward budget needs its ward")
+        if owner_user is None and owner_organisation is None:
+            owner_organisation = council.organisation
+    elif owner_organisation is None and owner_user is None:
+        owner_organisation = council.organisation
+    if (owner_organisation is None) == (owner_user is None):
+        raise Refused.on("owner", "A budget has exactly one owner: an organisation or a person")
+    budget = Budget.objects.create(
+        council=council,
+        kind=kind,
+        name=name,
+        amount_allocated=0,
+        financial_year=financial_year_of(financial_year),
+        owner_organisation=owner_organisation,
+        owner_user=owner_user,
+        holder=holder if kind == Budget.Kind.PERSONAL else None,
+        ward_code=ward_code if kind == Budget.Kind.WARD else "",
+        source_reference=(source_reference or "")[:200],
+    )
+    published(actor, budget, "created")
+    ledger.allocate(actor, budget, amount, "First allocation")
+    return budget
+
+
+@transaction.atomic
+def fund_commission(actor: Actor, commission: Commission, budget: Budget, amount: Any) -> CommissionFunding:
+    """Put (some of) a budget towards a commission: its contracts are then committed from it."""
+    ledger.require_spender(actor, budget)
+    if budget.council_id != commission.council_id:
+        raise NotFound("There is no such budget in this council")
+    amount = ledger.clean_amount(amount)
+    funding, made = CommissionFunding.objects.for_council(commission.council).get_or_create(
+        council=commission.council, commission=commission, budget=budget, defaults={"amount": amount}
+    )
+    if not made:
+        funding.amount += amount
+        funding.save(update_fields=["amount", "updated_at"])
+    published(actor, budget, "funds_commission", {"commission": str(commission.pk), "amount": str(amount)})
+    return funding
+
+
+# --- Reading budgets ----------------------------------------------------------------------------------
+
+
+def budgets(actor: Actor, council: Council, kind: str = "") -> QuerySet[Budget]:
+    """A council's budgets with their balances (officers and councillors; personal budgets are listed
+    by name only to those who manage budgets)."""
+    policy.require(actor, "commissioning.dashboard.view", council)
+    found = Budget.objects.for_council(council).order_by("kind", "name", "pk")
+    if not actor.is_system and not policy.allows(actor.user, "commissioning.budgets.manage", council):  # type: ignore[arg-type]
+        found = found.exclude(kind=Budget.Kind.PERSONAL)
+    return ledger.with_balances(found.filter(kind=kind) if kind else found)
+
+
+def budget(actor: Actor, council: Council, budget_id: Any) -> Budget:
+    """One budget of the council's, to someone who may see it: officers see any but personal budgets,
+    which only their holder, an appointee and budget managers see."""
+    try:
+        key = uuid.UUID(str(budget_id))
+    except ValueError:
+        raise NotFound("There is no such budget") from None
+    found = ledger.with_balances(Budget.objects.for_council(council).filter(pk=key)).first()
+    if found is None:
+        raise NotFound("There is no such budget in this council")
+    if found.kind == Budget.Kind.PERSONAL:
+        if not (
+            ledger.may_spend(actor, found)
+            or policy.allows(actor.user, "commissioning.budgets.manage", council)
+        ):  # type: ignore[arg-type]
+            raise NotFound("There is no such budget in this council")
+        audit.record(
+            actor, "commissioning.personal_budget.read", obj=found, council=council, purpose="view budget"
+        )
+    elif not ledger.may_spend(actor, found):
+        policy.require(actor, "commissioning.dashboard.view", council)
+    return found
