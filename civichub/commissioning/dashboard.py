@@ -226,7 +226,7 @@ def ratings(council: Council, who: tuple[str, uuid.UUID] | None, today: date) ->
     return [{"rating": value, "label": label, "count": rows.get(value, 0)} for value, label in Rating.choices]
 
 
-def renewals(contracts: QuerySet[Contract], today: date) -> tuple[list[dict[str, Any]], int]:
+def renewals(contracts: QuerySet[Contract], today: date) -> tuple[list[Any], int]:
     """Active contracts that end within six months (the time a re-procurement needs)."""
     soon = contracts.filter(
         status=Contract.Status.ACTIVE, end_date__gte=today, end_date__lte=today + timedelta(days=183)

@@ -26,7 +26,7 @@ class BudgetOut(Schema):
 
     @staticmethod
     def resolve_available(obj: object) -> Decimal:
-        return obj.allocated - obj.committed + obj.released  # type: ignore[attr-defined, no-any-return]
+        return obj.allocated - obj.committed + obj.released  # type: ignore[attr-defined]
 
 
 class BudgetIn(Schema):
@@ -105,7 +105,7 @@ class RegisterContractOut(Schema):
 
     @staticmethod
     def resolve_provider_name(obj: object) -> str:
-        return obj.provider.name  # type: ignore[attr-defined, no-any-return]
+        return obj.provider.name  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_kind(obj: object) -> str:

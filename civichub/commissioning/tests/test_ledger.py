@@ -4,6 +4,7 @@ pound counted once whoever paid it, and payments checked against commitments."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_a_budget_balance_is_derived_from_its_entries(wigan) -> None:
     )
     assert got.available == D("5500")  # 10500 - 6000 + 1000
     assert got.committed_unspent == D("2500")  # 6000 - 1000 - 2500
-    row = ledger.with_balances(Budget.objects.for_council(wigan).filter(pk=budget.pk)).get()
+    row: Any = ledger.with_balances(Budget.objects.for_council(wigan).filter(pk=budget.pk)).get()
     assert (row.allocated, row.committed, row.released, row.paid) == (
         D("10500"),
         D("6000"),

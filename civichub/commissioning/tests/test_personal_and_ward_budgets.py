@@ -4,7 +4,9 @@ commissioner; and the pages and API that show and spend them."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -27,7 +29,7 @@ def money(wigan, make_user):
         SYSTEM, wigan, holder, amount="3000", financial_year="2026-27"
     )
     firm = provider("Home From Home Care", "company")
-    core.add_provider(SYSTEM, wigan, firm, services_summary="Personal assistants", since="2020-01-01")
+    core.add_provider(SYSTEM, wigan, firm, services_summary="Personal assistants", since=date(2020, 1, 1))
     return {"holder": holder, "budget": budget, "provider": firm}
 
 
@@ -160,7 +162,7 @@ def test_ward_budgets_for_every_ward_spent_only_by_its_councillors(wigan, make_u
     ours = Budget.objects.for_council(wigan).get(kind="ward", ward_code=WARD)
     assert ours.owner_user == cllr
     group = provider("Abram Allotment Society")
-    award = {
+    award: dict[str, Any] = {
         "kind": "grant",
         "provider_id": group.pk,
         "title": "Raised beds",
@@ -172,7 +174,8 @@ def test_ward_budgets_for_every_ward_spent_only_by_its_councillors(wigan, make_u
         with pytest.raises(Refused):
             ward_budgets.award(Actor(user=stranger, council=wigan), wigan, ours, **award)
     grant = ward_budgets.award(Actor(user=cllr, council=wigan), wigan, ours, **award)
-    assert ward_budgets.is_grant(grant) and grant.commission.commissioner_user == cllr
+    assert grant.commission is not None and grant.commission.commissioner_user == cllr
+    assert ward_budgets.is_grant(grant)
     assert grant.origin == Contract.Origin.WARD_BUDGET
     assert ledger.balance(ours).available == Decimal("9250")
     small = ward_budgets.award(Actor(user=cllr, council=wigan), wigan, ours, **{**award, "kind": "contract"})
