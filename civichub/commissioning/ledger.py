@@ -330,7 +330,7 @@ def commit_contract(
     up to what it funds, in the order the funding was agreed. A contract whose commission has no funding
     (an imported contract) commits nothing. Refused when the funding does not cover it."""
     funding = _funding(contract)
-    if not funding:
+    if not funding or (amount is None and contract.value <= 0):
         return []
     amount = clean_amount(contract.value if amount is None else amount)
     budgets = lock(f.budget for f in funding)
@@ -370,9 +370,9 @@ def release(actor: Actor, contract: Contract, amount: Any = None, description: s
         .values_list("budget_id", flat=True)
         .distinct()
     )
+    # No spender check: giving money back to its budgets never spends it, and the callers (termination,
+    # a variation's saving) have already decided who may change the contract.
     budgets = lock(Budget.unscoped.filter(pk__in=list(rows)))
-    for budget in budgets.values():
-        require_spender(actor, budget)
     unspent = {pk: contract_balance(contract, b).committed_unspent for pk, b in budgets.items()}
     total = sum(unspent.values(), ZERO)
     wanted = total if amount is None else clean_amount(amount)
