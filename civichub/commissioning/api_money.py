@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from civichub.commissioning import budgets, ledger, personal_budgets, register, ward_budgets
+from civichub.commissioning import budgets, contract_money, ledger, personal_budgets, register, ward_budgets
 from civichub.commissioning import dashboard as boards
 from civichub.commissioning.money_schemas import (
     AllocationIn,
@@ -83,7 +83,7 @@ def allocate(
 )
 def pay(request: HttpRequest, council_slug: str, contract_id: UUID, payload: PaymentIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "council.view")
-    contract = ledger.council_contract(council, contract_id)
+    contract = contract_money.council_contract(council, contract_id)
     return 201, ledger.pay(
         actor,
         contract,

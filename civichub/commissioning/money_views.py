@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from civichub.commissioning import contract_money, ledger, personal_budgets, register, ward_budgets
 from civichub.commissioning import dashboard as boards
-from civichub.commissioning import ledger, personal_budgets, register, ward_budgets
 from civichub.commissioning.money_forms import AwardForm, BuyForm, PaymentForm
 from civichub.core.access import actor_of, council_page, page_of, public
 from civichub.core.downloads import csv_download
@@ -167,7 +167,7 @@ def contract_payments(request: HttpRequest, council: Council, contract_id: str) 
     """A contract's money: what is committed and paid, each movement, and paying it (checked against the
     ledger by `ledger.pay`)."""
     actor = actor_of(request)
-    contract, balance, entries = ledger.contract_money(actor, council, contract_id)
+    contract, balance, entries = contract_money.contract_money(actor, council, contract_id)
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,6 +31,7 @@ def _contract_by_call_off(people, commission, value: str, reference: str = "WIG-
     )
     procurement = evaluation.call_off(people["officer"], procurement, people["south_org"].pk, value)
     lot = procurement.lots.first()
+    assert lot is not None
     return contracts.make_contract(
         people["officer"], procurement, lot.pk, {"start_date": "2026-04-01", "end_date": "2027-03-31"}
     )
