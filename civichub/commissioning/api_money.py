@@ -12,7 +12,15 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from civichub.commissioning import budgets, contract_money, ledger, personal_budgets, register, ward_budgets
+from civichub.commissioning import (
+    budgets,
+    contract_money,
+    ledger,
+    money_selectors,
+    personal_budgets,
+    register,
+    ward_budgets,
+)
 from civichub.commissioning import dashboard as boards
 from civichub.commissioning.money_schemas import (
     AllocationIn,
@@ -38,20 +46,20 @@ C = "/c/{council_slug}"
 @paginate(LimitOffset)
 def list_budgets(request: HttpRequest, council_slug: str, kind: str = Query("", max_length=10)) -> Any:
     actor, council = council_actor(request, council_slug, "commissioning.dashboard.view")
-    return budgets.budgets(actor, council, kind)
+    return money_selectors.budgets(actor, council, kind)
 
 
 @router.post(f"{C}/budgets", response={201: BudgetOut}, summary="Set up a budget with its first allocation")
 def create_budget(request: HttpRequest, council_slug: str, payload: BudgetIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "commissioning.budgets.manage")
     made = budgets.create_budget(actor, council, **payload.dict())
-    return 201, budgets.budget(actor, council, made.pk)
+    return 201, money_selectors.budget(actor, council, made.pk)
 
 
 @router.get(f"{C}/budgets/{{budget_id}}", response=BudgetOut, summary="One budget and its balance")
 def get_budget(request: HttpRequest, council_slug: str, budget_id: UUID) -> Any:
     actor, council = council_actor(request, council_slug, "council.view")
-    return budgets.budget(actor, council, budget_id)
+    return money_selectors.budget(actor, council, budget_id)
 
 
 @router.get(
@@ -60,8 +68,8 @@ def get_budget(request: HttpRequest, council_slug: str, budget_id: UUID) -> Any:
 @paginate(LimitOffset)
 def budget_entries(request: HttpRequest, council_slug: str, budget_id: UUID) -> Any:
     actor, council = council_actor(request, council_slug, "council.view")
-    found = budgets.budget(actor, council, budget_id)
-    return personal_budgets.spending(found).entries
+    found = money_selectors.budget(actor, council, budget_id)
+    return money_selectors.spending(found).entries
 
 
 @router.post(
@@ -72,7 +80,7 @@ def allocate(
 ) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "commissioning.budgets.manage")
     return 201, ledger.allocate(
-        actor, budgets.budget(actor, council, budget_id), payload.amount, payload.description
+        actor, money_selectors.budget(actor, council, budget_id), payload.amount, payload.description
     )
 
 
@@ -99,7 +107,7 @@ def pay(request: HttpRequest, council_slug: str, contract_id: UUID, payload: Pay
 @paginate(LimitOffset)
 def own_personal_budgets(request: HttpRequest, council_slug: str) -> Any:
     actor, council = council_actor(request, council_slug, "council.view")
-    return personal_budgets.own_budgets(actor, council)
+    return money_selectors.own_budgets(actor, council)
 
 
 @router.post(
@@ -109,7 +117,7 @@ def own_personal_budgets(request: HttpRequest, council_slug: str) -> Any:
 )
 def buy(request: HttpRequest, council_slug: str, budget_id: UUID, payload: PurchaseIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "council.view")
-    found = personal_budgets.own_budget(actor, council, budget_id)
+    found = money_selectors.own_budget(actor, council, budget_id)
     return 201, personal_budgets.buy(actor, council, found, **payload.dict())
 
 
@@ -120,7 +128,7 @@ def buy(request: HttpRequest, council_slug: str, budget_id: UUID, payload: Purch
 )
 def award(request: HttpRequest, council_slug: str, budget_id: UUID, payload: AwardIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "commissioning.dashboard.view")
-    found = ward_budgets.ward_budget(actor, council, budget_id)
+    found = money_selectors.ward_budget(actor, council, budget_id)
     return 201, ward_budgets.award(actor, council, found, **payload.dict())
 
 

@@ -3,13 +3,11 @@ and the selectors that read budgets and their balances. The money itself moves o
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
-from civichub.commissioning import ledger
+from civichub.commissioning import balances, ledger
 from civichub.commissioning.models import Budget, Commission, CommissionFunding
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
@@ -19,6 +17,7 @@ from civichub.core.outbox import publish
 from civichub.core.text import clean_name
 
 
+@transaction.atomic
 def published(actor: Actor, budget: Budget, change: str, data: dict[str, Any] | None = None) -> None:
     """Audit and publish a change to a budget (inside the caller's transaction)."""
     audit.record(
@@ -41,7 +40,7 @@ def published(actor: Actor, budget: Budget, change: str, data: dict[str, Any] | 
     )
 
 
-def financial_year_of(text: str) -> str:
+def _financial_year(text: str) -> str:
     text = (text or "").strip()
     if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
         raise Refused.on("financial_year", "Give the financial year as 2026-27")
@@ -93,7 +92,7 @@ def create_budget(
         kind=kind,
         name=name,
         amount_allocated=0,
-        financial_year=financial_year_of(financial_year),
+        financial_year=_financial_year(financial_year),
         owner_organisation=owner_organisation,
         owner_user=owner_user,
         holder=holder if kind == Budget.Kind.PERSONAL else None,
@@ -108,10 +107,10 @@ def create_budget(
 @transaction.atomic
 def fund_commission(actor: Actor, commission: Commission, budget: Budget, amount: Any) -> CommissionFunding:
     """Put (some of) a budget towards a commission: its contracts are then committed from it."""
-    ledger.require_spender(actor, budget)
+    balances.require_spender(actor, budget)
     if budget.council_id != commission.council_id:
         raise NotFound("There is no such budget in this council")
-    amount = ledger.clean_amount(amount)
+    amount = balances.clean_amount(amount)
     funding, made = CommissionFunding.objects.for_council(commission.council).get_or_create(
         council=commission.council, commission=commission, budget=budget, defaults={"amount": amount}
     )
@@ -120,39 +119,3 @@ def fund_commission(actor: Actor, commission: Commission, budget: Budget, amount
         funding.save(update_fields=["amount", "updated_at"])
     published(actor, budget, "funds_commission", {"commission": str(commission.pk), "amount": str(amount)})
     return funding
-
-
-# --- Reading budgets ----------------------------------------------------------------------------------
-
-
-def budgets(actor: Actor, council: Council, kind: str = "") -> QuerySet[Budget]:
-    """A council's budgets with their balances (officers and councillors; personal budgets are listed
-    by name only to those who manage budgets)."""
-    policy.require(actor, "commissioning.dashboard.view", council)
-    found = Budget.objects.for_council(council).order_by("kind", "name", "pk")
-    if not ledger.allows(actor, "commissioning.budgets.manage", council):
-        found = found.exclude(kind=Budget.Kind.PERSONAL)
-    return ledger.with_balances(found.filter(kind=kind) if kind else found)
-
-
-def budget(actor: Actor, council: Council, budget_id: Any) -> Budget:
-    """One budget of the council's, to someone who may see it: officers see any but personal budgets,
-    which only their holder, an appointee and budget managers see."""
-    try:
-        key = uuid.UUID(str(budget_id))
-    except ValueError:
-        raise NotFound("There is no such budget") from None
-    found = ledger.with_balances(Budget.objects.for_council(council).filter(pk=key)).first()
-    if found is None:
-        raise NotFound("There is no such budget in this council")
-    if found.kind == Budget.Kind.PERSONAL:
-        if not (
-            ledger.may_spend(actor, found) or ledger.allows(actor, "commissioning.budgets.manage", council)
-        ):
-            raise NotFound("There is no such budget in this council")
-        audit.record(
-            actor, "commissioning.personal_budget.read", obj=found, council=council, purpose="view budget"
-        )
-    elif not ledger.may_spend(actor, found):
-        policy.require(actor, "commissioning.dashboard.view", council)
-    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civichub.commissioning.ledger import Balance, allows, contract_balance, may_spend
+from civichub.commissioning.balances import Balance, allows, contract_balance, may_spend
 from civichub.commissioning.models import Contract, LedgerEntry
 from civichub.core.actors import Actor
 from civichub.core.errors import NotFound

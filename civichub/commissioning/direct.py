@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from civichub.commissioning import ledger
+from civichub.commissioning import balances, ledger
 from civichub.commissioning.budgets import fund_commission
 from civichub.commissioning.models import Budget, Commission, Contract, ContractVersion
 from civichub.core import audit
@@ -21,7 +21,7 @@ from civichub.core.outbox import publish
 from civichub.core.text import clean_name, clean_text
 
 
-def snapshot(contract: Contract) -> dict[str, Any]:
+def _snapshot(contract: Contract) -> dict[str, Any]:
     return {
         "title": contract.title,
         "value": str(contract.value),
@@ -32,7 +32,7 @@ def snapshot(contract: Contract) -> dict[str, Any]:
     }
 
 
-def as_date(value: Any, field: str) -> date:
+def _as_date(value: Any, field: str) -> date:
     if isinstance(value, date):
         return value
     try:
@@ -58,10 +58,10 @@ def contract_from_budget(
     description: str = "",
     override_reason: str = "",
 ) -> Contract:
-    ledger.require_spender(actor, budget)
-    amount = ledger.clean_amount(amount)
+    balances.require_spender(actor, budget)
+    amount = balances.clean_amount(amount)
     title = clean_name(title or "", field="title", max_length=300, label="what is being bought")
-    start, end = as_date(start_date, "start_date"), as_date(end_date, "end_date")
+    start, end = _as_date(start_date, "start_date"), _as_date(end_date, "end_date")
     if end < start:
         raise Refused.on("end_date", "The end date must be on or after the start date")
     if provider.kind == Organisation.Kind.COUNCIL:
@@ -94,7 +94,7 @@ def contract_from_budget(
         council=council,
         contract=contract,
         number=1,
-        snapshot=snapshot(contract),
+        snapshot=_snapshot(contract),
         reason=origin,
         created_by=actor.user,
     )
@@ -103,7 +103,7 @@ def contract_from_budget(
         "commissioning.contract.created",
         obj=contract,
         council=council,
-        data={"origin": origin, "budget": str(budget.pk), **snapshot(contract)},
+        data={"origin": origin, "budget": str(budget.pk), **_snapshot(contract)},
     )
     publish(
         "commissioning.contract.changed",

@@ -11,7 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from civichub.commissioning import contract_money, ledger, personal_budgets, register, ward_budgets
+from civichub.commissioning import (
+    balances,
+    contract_money,
+    ledger,
+    money_selectors,
+    personal_budgets,
+    register,
+    ward_budgets,
+)
 from civichub.commissioning import dashboard as boards
 from civichub.commissioning.money_forms import AwardForm, BuyForm, PaymentForm
 from civichub.core.access import actor_of, council_page, page_of, public
@@ -85,7 +93,7 @@ def contracts_register(request: HttpRequest, council_slug: str) -> HttpResponse:
 @council_page("council.view")
 def personal_budgets_page(request: HttpRequest, council: Council) -> HttpResponse:
     """The personal budgets this person holds or spends as an appointee."""
-    found = personal_budgets.own_budgets(actor_of(request), council)
+    found = money_selectors.own_budgets(actor_of(request), council)
     return _page(request, council, "personal_budgets.html", "Your personal budget", budgets=list(found))
 
 
@@ -93,8 +101,8 @@ def personal_budgets_page(request: HttpRequest, council: Council) -> HttpRespons
 def personal_budget(request: HttpRequest, council: Council, personal_budget_id: str) -> HttpResponse:
     """One personal budget: its allocation, balance and spending, and buying a service with it."""
     actor = actor_of(request)
-    budget = personal_budgets.own_budget(actor, council, personal_budget_id)
-    choices = [(str(o.pk), o.name) for o in personal_budgets.providers_to_buy_from(council)[:500]]
+    budget = money_selectors.own_budget(actor, council, personal_budget_id)
+    choices = [(str(o.pk), o.name) for o in money_selectors.providers_to_buy_from(council)[:500]]
     form = BuyForm(request.POST or None, providers=choices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,9 +117,9 @@ def personal_budget(request: HttpRequest, council: Council, personal_budget_id: 
         budget.name,
         status=400 if form.errors else 200,
         budget=budget,
-        balance=ledger.balance(budget),
-        spending=personal_budgets.spending(budget),
-        services=personal_budgets.services_to_buy(council)[:20],
+        balance=balances.balance(budget),
+        spending=money_selectors.spending(budget),
+        services=money_selectors.services_to_buy(council)[:20],
         form=form,
     )
 
@@ -119,14 +127,14 @@ def personal_budget(request: HttpRequest, council: Council, personal_budget_id: 
 @council_page("commissioning.dashboard.view")
 def ward_budgets_page(request: HttpRequest, council: Council) -> HttpResponse:
     actor = actor_of(request)
-    found = ward_budgets.ward_budgets(actor, council)
+    found = money_selectors.ward_budgets(actor, council)
     return _page(
         request,
         council,
         "ward_budgets.html",
         "Ward budgets",
         page=page_of(request, found),
-        own={b.pk for b in ward_budgets.own_ward_budgets(actor, council)},
+        own={b.pk for b in money_selectors.own_ward_budgets(actor, council)},
     )
 
 
@@ -134,9 +142,9 @@ def ward_budgets_page(request: HttpRequest, council: Council) -> HttpResponse:
 def ward_budget(request: HttpRequest, council: Council, ward_budget_id: str) -> HttpResponse:
     """A ward budget, what it has funded, and (for the ward's councillors) a form to fund a local group."""
     actor = actor_of(request)
-    budget = ward_budgets.ward_budget(actor, council, ward_budget_id)
-    spends = ledger.may_spend(actor, budget) and not actor.is_system
-    choices = [(str(o.pk), o.name) for o in ward_budgets.local_groups()[:500]] if spends else []
+    budget = money_selectors.ward_budget(actor, council, ward_budget_id)
+    spends = balances.may_spend(actor, budget) and not actor.is_system
+    choices = [(str(o.pk), o.name) for o in money_selectors.local_groups()[:500]] if spends else []
     form = AwardForm(request.POST or None, providers=choices)
     if request.method == "POST":
         if not spends:
@@ -154,11 +162,11 @@ def ward_budget(request: HttpRequest, council: Council, ward_budget_id: str) -> 
         budget.name,
         status=400 if form.errors else 200,
         budget=budget,
-        balance=ledger.balance(budget),
-        spending=personal_budgets.spending(budget),
+        balance=balances.balance(budget),
+        spending=money_selectors.spending(budget),
         spends=spends,
         form=form,
-        is_grant=ward_budgets.is_grant,
+        is_grant=money_selectors.is_grant,
     )
 
 

@@ -9,24 +9,18 @@ staff who are not appointees are refused like anyone else.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from civichub.commissioning import ledger
+from civichub.commissioning import balances, money_selectors
 from civichub.commissioning.budgets import create_budget, published
 from civichub.commissioning.direct import contract_from_budget
-from civichub.commissioning.models import Budget, Contract, LedgerEntry, PersonalBudgetAppointee
-from civichub.core import audit, policy
+from civichub.commissioning.models import Budget, Contract, PersonalBudgetAppointee
+from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.errors import Conflict, NotFound, Refused
-from civichub.core.models import Council, Membership, Organisation, Role, User
-from civichub.directory import selectors as directory
-from civichub.market import selectors as market
-
-NOT_A_PROVIDER = Refused.on("provider_id", "Choose a provider from the directory or the provider register")
+from civichub.core.models import Council, Membership, Role, User
 
 
 @transaction.atomic
@@ -66,76 +60,6 @@ def appoint(actor: Actor, budget: Budget, user: User) -> PersonalBudgetAppointee
     return appointee
 
 
-def own_budgets(actor: Actor, council: Council) -> QuerySet[Budget]:
-    """The personal budgets a person holds, or spends as an appointee, in a council, with balances."""
-    if actor.user is None:
-        return Budget.objects.none()
-    appointed = PersonalBudgetAppointee.objects.filter(budget=OuterRef("pk"), user=actor.user)
-    found = Budget.objects.for_council(council).filter(
-        Q(holder=actor.user) | Q(Exists(appointed)), kind=Budget.Kind.PERSONAL
-    )
-    return ledger.with_balances(found.order_by("-financial_year", "name"))
-
-
-def own_budget(actor: Actor, council: Council, budget_id: Any) -> Budget:
-    """One personal budget, to its holder or an appointee only (404 to everyone else: council staff
-    read personal budgets through `budgets.budget`, audited)."""
-    found = own_budgets(actor, council).filter(pk=_uuid(budget_id)).first()
-    if found is None:
-        raise NotFound("There is no such personal budget of yours")
-    audit.record(
-        actor, "commissioning.personal_budget.read", obj=found, council=council, purpose="holder's own view"
-    )
-    return found
-
-
-def _uuid(value: Any, error: Refused | None = None) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise (error or NotFound("There is no such personal budget of yours")) from None
-
-
-@dataclass(frozen=True)
-class Spending:
-    contracts: list[Contract]
-    entries: list[LedgerEntry]
-
-
-def spending(budget: Budget) -> Spending:
-    """What a personal budget bought and every movement on it (the caller has already checked who)."""
-    entries = list(
-        LedgerEntry.objects.for_council(budget.council)
-        .filter(budget=budget)
-        .select_related("contract", "provider")
-        .order_by("-created_at")
-    )
-    contracts = list(
-        Contract.objects.for_council(budget.council)
-        .filter(ledger_entries__budget=budget)
-        .select_related("provider")
-        .distinct()
-        .order_by("-start_date")
-    )
-    return Spending(contracts, entries)
-
-
-def providers_to_buy_from(council: Council, search: str = "") -> QuerySet[Organisation]:
-    """Providers a personal budget may buy from: those with a published service in the council's
-    directory, or in its market's provider register."""
-    services = directory.published_services(council).filter(organisation=OuterRef("pk"))
-    found = (
-        Organisation.objects.filter(Q(Exists(services)) | market.in_market(council))
-        .exclude(kind=Organisation.Kind.COUNCIL)
-        .order_by("name", "pk")
-    )
-    return found.filter(name__icontains=search[:100]) if search else found
-
-
-def services_to_buy(council: Council, search: str = "") -> list[Any]:
-    return list(directory.published_services(council, search)[:200])
-
-
 def buy(
     actor: Actor,
     council: Council,
@@ -153,11 +77,11 @@ def buy(
     (a personal budget is never overspent by its holder: there is no override here)."""
     if budget.council_id != council.pk or budget.kind != Budget.Kind.PERSONAL:
         raise NotFound("There is no such personal budget")
-    if not ledger.may_spend(actor, budget) or actor.is_system:
+    if not balances.may_spend(actor, budget) or actor.is_system:
         raise Refused.on("budget", "Only the holder of a personal budget, or their appointee, can spend it")
-    provider = providers_to_buy_from(council).filter(pk=_uuid(provider_id, NOT_A_PROVIDER)).first()
+    provider = money_selectors.providers_to_buy_from(council).filter(pk=_provider_id(provider_id)).first()
     if provider is None:
-        raise NOT_A_PROVIDER
+        raise Refused.on("provider_id", money_selectors.NOT_A_PROVIDER)
     assert budget.holder is not None
     return contract_from_budget(
         actor,
@@ -173,3 +97,10 @@ def buy(
         reference_prefix="PB",
         description=description,
     )
+
+
+def _provider_id(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Refused.on("provider_id", money_selectors.NOT_A_PROVIDER) from None

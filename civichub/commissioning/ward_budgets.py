@@ -13,25 +13,18 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
-from civichub.commissioning import ledger
+from civichub.commissioning import balances, money_selectors
 from civichub.commissioning.budgets import create_budget
 from civichub.commissioning.direct import contract_from_budget
 from civichub.commissioning.models import Budget, Contract
 from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.errors import NotFound, Refused
-from civichub.core.models import Council, Organisation, Role, User
+from civichub.core.models import Council
 from civichub.places import selectors as places
 
 KINDS = {"grant": "WG", "contract": "WC"}
-
-
-def councillors(council: Council, ward_code: str) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__council=council, memberships__role=Role.COUNCILLOR, memberships__ward_code=ward_code
-    ).order_by("username")
 
 
 @transaction.atomic
@@ -49,7 +42,7 @@ def set_up_ward_budgets(actor: Actor, council: Council, *, amount: Any, financia
     for ward in places.wards_in(council.gss_code):
         if ward.gss_code in have:
             continue
-        owner = councillors(council, ward.gss_code).first()
+        owner = money_selectors.councillors(council, ward.gss_code).first()
         made.append(
             create_budget(
                 actor,
@@ -63,36 +56,6 @@ def set_up_ward_budgets(actor: Actor, council: Council, *, amount: Any, financia
             )
         )
     return made
-
-
-def ward_budgets(actor: Actor, council: Council) -> QuerySet[Budget]:
-    """The council's ward budgets with balances: to officers and councillors."""
-    policy.require(actor, "commissioning.dashboard.view", council)
-    return ledger.with_balances(
-        Budget.objects.for_council(council).filter(kind=Budget.Kind.WARD).order_by("-financial_year", "name")
-    )
-
-
-def own_ward_budgets(actor: Actor, council: Council) -> list[Budget]:
-    """The ward budgets this person may spend (as one of the ward's councillors)."""
-    return [b for b in ward_budgets(actor, council) if ledger.may_spend(actor, b) and not actor.is_system]
-
-
-def ward_budget(actor: Actor, council: Council, budget_id: Any) -> Budget:
-    try:
-        key = uuid.UUID(str(budget_id))
-    except ValueError:
-        raise NotFound("There is no such ward budget") from None
-    found = ward_budgets(actor, council).filter(pk=key).first()
-    if found is None:
-        raise NotFound("There is no such ward budget in this council")
-    return found
-
-
-def local_groups(search: str = "") -> QuerySet[Organisation]:
-    """Who a ward budget may fund: any organisation on the platform but a council."""
-    found = Organisation.objects.exclude(kind=Organisation.Kind.COUNCIL).order_by("name", "pk")
-    return found.filter(name__icontains=search[:100]) if search else found
 
 
 def award(
@@ -113,12 +76,12 @@ def award(
     included: the councillor is the commissioner)."""
     if budget.council_id != council.pk or budget.kind != Budget.Kind.WARD:
         raise NotFound("There is no such ward budget")
-    if actor.is_system or not ledger.may_spend(actor, budget):
+    if actor.is_system or not balances.may_spend(actor, budget):
         raise Refused.on("budget", "Only a councillor of the ward can spend its ward budget")
     if kind not in KINDS:
         raise Refused.on("kind", "Choose a grant or a small contract")
     try:
-        provider = local_groups().filter(pk=uuid.UUID(str(provider_id))).first()
+        provider = money_selectors.local_groups().filter(pk=uuid.UUID(str(provider_id))).first()
     except ValueError:
         provider = None
     if provider is None:
@@ -139,7 +102,3 @@ def award(
         description="Grant" if kind == "grant" else "Small contract",
         override_reason=override_reason,
     )
-
-
-def is_grant(contract: Contract) -> bool:
-    return contract.origin == Contract.Origin.WARD_BUDGET and contract.reference.startswith("WG-")

@@ -24,7 +24,8 @@ from django.utils import timezone
 from faker import Faker
 
 from civichub.commissioning import budgets, ledger
-from civichub.commissioning.models import Budget, Procurement
+from civichub.commissioning.models import Budget, Kpi, Outcome, Procurement
+from civichub.commissioning.selectors import lots
 from civichub.commissioning.services import bidding, contracts, evaluation
 from civichub.commissioning.services import procurement as procuring
 from civichub.core import services as core
@@ -224,7 +225,7 @@ def _procurements(
                     officer, procurement, "The need changed: the service is now commissioned with the NHS"
                 )
             elif bidder is not None:
-                lot = procurement.lots.first()
+                lot = lots(procurement).first()
                 assert lot is not None
                 bidding.submit_bid(
                     Actor(user=bidder, council=council),
@@ -252,7 +253,7 @@ def _contract(
     last: bool,
 ) -> int:
     procurement = evaluation.call_off(officer, procurement, provider.pk, str(value))
-    lot = procurement.lots.first()
+    lot = lots(procurement).first()
     assert lot is not None
     start = today - timedelta(days=rng.randint(60, 330))
     # Some end within six months, so the dashboard has renewals to show.
@@ -297,7 +298,7 @@ def _contract(
             ],
         },
     )
-    outcome = made.outcomes.first()
+    outcome = Outcome.objects.for_council(made.council).filter(contract=made).first()
     assert outcome is not None
     for months, result in ((3, rng.randint(45, 60)), (6, rng.randint(50, 80))):
         contracts.report_result(
@@ -309,7 +310,7 @@ def _contract(
         (today - timedelta(days=10)).isoformat(),
         [
             {"kpi_id": str(k.pk), "rating": rng.choice(RATINGS), "note": "From the quarterly review"}
-            for k in made.kpis.all()
+            for k in Kpi.objects.for_council(made.council).filter(contract=made)
         ],
     )
     ledger.pay(officer, made, str((value / 4).quantize(Decimal("0.01"))), description="First quarter")
@@ -332,7 +333,10 @@ def _contract(
             made,
             {
                 "reason": "The provider handed the contract back",
-                "ratings": [{"kpi_id": str(k.pk), "rating": "requires_improvement"} for k in made.kpis.all()],
+                "ratings": [
+                    {"kpi_id": str(k.pk), "rating": "requires_improvement"}
+                    for k in Kpi.objects.for_council(made.council).filter(contract=made)
+                ],
             },
         )
     return 1
@@ -376,7 +380,7 @@ def _nhs_service(council: Council, officer: Actor, nhs_name: str, providers: lis
         },
     )
     procurement = evaluation.call_off(officer, procurement, providers[0].pk, "1200000")
-    lot = procurement.lots.first()
+    lot = lots(procurement).first()
     assert lot is not None
     today = timezone.localdate()
     contracts.make_contract(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from faker import Faker
 
+from civichub.commissioning import money_selectors
 from civichub.commissioning import personal_budgets as personal
 from civichub.commissioning import ward_budgets as wards_money
 from civichub.core.actors import Actor
@@ -77,7 +78,7 @@ def ward_budgets(
     groups = [o for o in providers if o.kind in ("charity", "community")] or providers
     count = 0
     for budget in made:
-        cllr = wards_money.councillors(council, budget.ward_code).first()
+        cllr = money_selectors.councillors(council, budget.ward_code).first()
         if cllr is None:
             continue
         for title in rng.sample(GRANTS, 2):

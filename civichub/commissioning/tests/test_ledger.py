@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from civichub.commissioning import budgets, ledger
+from civichub.commissioning import balances, budgets, ledger
 from civichub.commissioning.models import Budget, LedgerEntry
 from civichub.commissioning.tests.money_fixtures import (
     SYSTEM,
@@ -33,7 +33,7 @@ def test_a_budget_balance_is_derived_from_its_entries(wigan) -> None:
     ledger.pay(SYSTEM, deal, "2500")
     ledger.release(SYSTEM, deal, "1000")
     ledger.allocate(SYSTEM, budget, "500")
-    got = ledger.balance(budget)
+    got = balances.balance(budget)
     assert (got.allocated, got.committed, got.released, got.paid) == (
         D("10500"),
         D("6000"),
@@ -42,7 +42,7 @@ def test_a_budget_balance_is_derived_from_its_entries(wigan) -> None:
     )
     assert got.available == D("5500")  # 10500 - 6000 + 1000
     assert got.committed_unspent == D("2500")  # 6000 - 1000 - 2500
-    row: Any = ledger.with_balances(Budget.objects.for_council(wigan).filter(pk=budget.pk)).get()
+    row: Any = balances.with_balances(Budget.objects.for_council(wigan).filter(pk=budget.pk)).get()
     assert (row.allocated, row.committed, row.released, row.paid) == (
         D("10500"),
         D("6000"),
@@ -61,7 +61,7 @@ def test_a_commitment_beyond_the_budget_is_refused_and_changes_nothing(wigan, ma
         ledger.commit_contract(officer, deal)
     assert refused.value.field == "amount" and "below zero" in refused.value.message
     assert LedgerEntry.objects.for_council(wigan).count() == before
-    assert ledger.balance(budget).available == D("1000")
+    assert balances.balance(budget).available == D("1000")
 
 
 def test_an_override_needs_a_reason_and_the_permission_and_is_audited(wigan, make_user) -> None:
@@ -81,7 +81,7 @@ def test_an_override_needs_a_reason_and_the_permission_and_is_audited(wigan, mak
         officer, deal, override_reason="Winter pressures: agreed by the director"
     )
     assert entry.is_override and entry.override_by == budgets_manager
-    assert ledger.balance(budget).available == D("-500")
+    assert balances.balance(budget).available == D("-500")
     audited = AuditEntry.objects.filter(action="commissioning.ledger.override", object_id=str(entry.pk)).get()
     assert audited.data["override_reason"] == "Winter pressures: agreed by the director"
     assert DomainEvent.unscoped.filter(subject_id=str(entry.pk), data__override=True).exists()
@@ -104,11 +104,11 @@ def test_payments_never_exceed_the_commitment_without_an_override(wigan, make_us
     with pytest.raises(Conflict) as refused:
         ledger.pay(officer, deal, "1500")
     assert "more than is committed" in refused.value.message
-    assert ledger.contract_balance(deal).paid == D("2000")
+    assert balances.contract_balance(deal).paid == D("2000")
     entries = ledger.pay(officer, deal, "1500", override_reason="Extra visits over Christmas")
     assert [e.kind for e in entries] == ["payment", "commitment", "payment"]
     assert entries[1].is_override
-    got = ledger.balance(budget)
+    got = balances.balance(budget)
     assert got.paid == D("3500") and got.available == D("6500")  # the excess is counted against the budget
 
 
@@ -120,8 +120,8 @@ def test_release_returns_unspent_money_and_no_more(wigan) -> None:
     with pytest.raises(Conflict):
         ledger.release(SYSTEM, deal, "3500")
     ledger.release(SYSTEM, deal)
-    assert ledger.contract_balance(deal).committed_unspent == 0
-    assert ledger.balance(budget).available == D("4000")
+    assert balances.contract_balance(deal).committed_unspent == 0
+    assert balances.balance(budget).available == D("4000")
 
 
 def test_funding_caps_what_a_contract_takes_from_each_budget(wigan) -> None:
@@ -165,7 +165,7 @@ def test_money_moving_between_a_ward_budget_and_a_contract_is_counted_once(wigan
     ledger.vary(SYSTEM, deal, "-1000")
 
     def one(field: str, key: object) -> dict:
-        [row] = [r for r in ledger.totals_by(wigan, field) if r[field] == key]
+        [row] = [r for r in balances.totals_by(wigan, field) if r[field] == key]
         return row
 
     for field, key in (("provider", firm.pk), ("category_code", "home-care-18"), ("ward_code", ward)):
@@ -173,8 +173,10 @@ def test_money_moving_between_a_ward_budget_and_a_contract_is_counted_once(wigan
         assert row["committed"] - row["released"] == D("9000"), field
         assert row["paid"] == D("4000"), field
     # And each budget holds only its own share.
-    assert ledger.balance(ward_money).net_committed + ledger.balance(council_money).net_committed == D("9000")
-    assert ledger.balance(ward_money).available == D("5000") - ledger.balance(ward_money).net_committed
+    assert balances.balance(ward_money).net_committed + balances.balance(council_money).net_committed == D(
+        "9000"
+    )
+    assert balances.balance(ward_money).available == D("5000") - balances.balance(ward_money).net_committed
 
 
 def test_variations_commit_or_release_the_difference(wigan) -> None:
@@ -182,9 +184,9 @@ def test_variations_commit_or_release_the_difference(wigan) -> None:
     deal = contract(wigan, funded(wigan, (budget, "9000")), provider(), "5000")
     ledger.commit_contract(SYSTEM, deal)
     ledger.vary(SYSTEM, deal, "2000")
-    assert ledger.contract_balance(deal).net_committed == D("7000")
+    assert balances.contract_balance(deal).net_committed == D("7000")
     ledger.vary(SYSTEM, deal, "-500")
-    assert ledger.contract_balance(deal).net_committed == D("6500")
+    assert balances.contract_balance(deal).net_committed == D("6500")
     with pytest.raises(Conflict):
         ledger.vary(SYSTEM, deal, "5000")  # beyond the commission's funding
 

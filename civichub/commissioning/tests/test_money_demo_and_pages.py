@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from civichub.commissioning import ledger
+from civichub.commissioning import balances
 from civichub.commissioning.models import Budget, Contract, CostLine, LedgerEntry, Procurement
 from civichub.core.models import Organisation, Role
 from civichub.demo import commissioning as demo
@@ -32,7 +32,7 @@ def test_the_demo_loads_a_year_of_commissioning_and_the_pages_show_it(
         # No budget went below zero: the demo never needed an override.
         assert not LedgerEntry.objects.for_council(council).filter(is_override=True).exists()
         for budget in Budget.objects.for_council(council):
-            assert ledger.balance(budget).available >= 0
+            assert balances.balance(budget).available >= 0
     officer = make_user(Role.COMMISSIONER, wigan)
     page = client_as(officer).get(reverse("money:dashboard", kwargs={"council_slug": wigan.slug}))
     assert page.status_code == 200

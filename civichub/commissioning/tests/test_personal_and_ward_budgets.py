@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from civichub.commissioning import ledger, personal_budgets, ward_budgets
+from civichub.commissioning import balances, ledger, money_selectors, personal_budgets, ward_budgets
 from civichub.commissioning.models import Budget, Contract, LedgerEntry
 from civichub.commissioning.tests.money_fixtures import SYSTEM, provider
 from civichub.core import services as core
@@ -52,8 +52,8 @@ def test_the_holder_buys_a_service_which_makes_a_call_off_and_commits_the_money(
     made = _buy(holder, wigan, money)
     assert made.origin == Contract.Origin.CALL_OFF and made.procurement is None
     assert made.commission.commissioner_user == money["holder"]
-    assert ledger.balance(money["budget"]).available == Decimal("1800")
-    assert ledger.contract_balance(made).committed == Decimal("1200")
+    assert balances.balance(money["budget"]).available == Decimal("1800")
+    assert balances.contract_balance(made).committed == Decimal("1200")
     # Overspending a personal budget is refused, and there is no override for it.
     with pytest.raises(Conflict):
         _buy(holder, wigan, money, amount="2000")
@@ -67,7 +67,7 @@ def test_no_one_else_spends_a_personal_budget_not_even_council_staff(wigan, mone
             _buy(other, wigan, money)
         assert refused.value.field == "budget"
         with pytest.raises(NotFound):
-            personal_budgets.own_budget(other, wigan, money["budget"].pk)
+            money_selectors.own_budget(other, wigan, money["budget"].pk)
     assert not LedgerEntry.objects.for_council(wigan).filter(kind="commitment").exists()
     # A commissioner cannot reach it through the ledger either, nor pay a holder's call-off.
     made = _buy(Actor(user=money["holder"], council=wigan), wigan, money, amount="100")
@@ -87,7 +87,7 @@ def test_an_appointee_spends_it_once_recorded(wigan, money, make_user) -> None:
     personal_budgets.appoint(Actor(user=money["holder"], council=wigan), money["budget"], daughter)
     assert AuditEntry.objects.filter(action="commissioning.budget.appointee_added").exists()
     _buy(as_daughter, wigan, money)
-    assert list(personal_budgets.own_budgets(as_daughter, wigan)) == [money["budget"]]
+    assert list(money_selectors.own_budgets(as_daughter, wigan)) == [money["budget"]]
     # A stranger cannot appoint someone.
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied from the policy
         personal_budgets.appoint(
@@ -135,7 +135,7 @@ def test_the_holders_page_shows_allocation_balance_and_spending(wigan, money, cl
         },
     )
     assert made.status_code == 302
-    assert ledger.balance(money["budget"]).available == Decimal("1700")
+    assert balances.balance(money["budget"]).available == Decimal("1700")
     bad = client_as(money["holder"]).post(
         url,
         {
@@ -175,11 +175,11 @@ def test_ward_budgets_for_every_ward_spent_only_by_its_councillors(wigan, make_u
             ward_budgets.award(Actor(user=stranger, council=wigan), wigan, ours, **award)
     grant = ward_budgets.award(Actor(user=cllr, council=wigan), wigan, ours, **award)
     assert grant.commission is not None and grant.commission.commissioner_user == cllr
-    assert ward_budgets.is_grant(grant)
+    assert money_selectors.is_grant(grant)
     assert grant.origin == Contract.Origin.WARD_BUDGET
-    assert ledger.balance(ours).available == Decimal("9250")
+    assert balances.balance(ours).available == Decimal("9250")
     small = ward_budgets.award(Actor(user=cllr, council=wigan), wigan, ours, **{**award, "kind": "contract"})
-    assert not ward_budgets.is_grant(small)
+    assert not money_selectors.is_grant(small)
     with pytest.raises(Conflict):
         ward_budgets.award(Actor(user=cllr, council=wigan), wigan, ours, **{**award, "amount": "9000"})
     # Setting up again makes none twice.
