@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from civichub.commissioning.models import (
     Budget,
+    Commission,
     Contract,
     KpiAssessment,
     LedgerEntry,
@@ -45,7 +46,7 @@ from civichub.commissioning.models import (
 from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
-from civichub.core.models import Council, Organisation, User
+from civichub.core.models import Council, Organisation, Role, User
 
 ZERO = Decimal("0.00")
 RENEWAL_MONTHS = 6
@@ -97,22 +98,22 @@ def _contract_filter(who: tuple[str, uuid.UUID] | None, prefix: str = "") -> Q:
 
 
 def commissioners(council: Council) -> list[Commissioner]:
-    """Everyone who commissions in the council: organisations by name, people (councillors) by name;
-    residents with personal budgets are not listed one by one."""
-    commissions = Contract.objects.for_council(council).exclude(commission=None)
-    orgs = commissions.values_list("commission__commissioner_organisation", flat=True).distinct()
+    """Everyone who commissions in the council: organisations by name, councillors by name; residents
+    with personal budgets are not listed one by one. Read from the commissions (hundreds), not the
+    contracts (thousands)."""
+    commissions = Commission.objects.for_council(council)
+    orgs = commissions.exclude(commissioner_organisation=None).values("commissioner_organisation")
     found = [
-        Commissioner(f"org:{o.pk}", o.name)
-        for o in Organisation.objects.filter(pk__in=[o for o in orgs if o]).order_by("name")
+        Commissioner(f"org:{o.pk}", o.name) for o in Organisation.objects.filter(pk__in=orgs).order_by("name")
     ]
-    people = (
-        commissions.filter(origin=Contract.Origin.WARD_BUDGET)
-        .values_list("commission__commissioner_user", flat=True)
-        .distinct()
-    )
+    councillors = User.objects.filter(
+        pk__in=commissions.exclude(commissioner_user=None).values("commissioner_user"),
+        memberships__council=council,
+        memberships__role=Role.COUNCILLOR,
+    ).distinct()
     found += [
         Commissioner(f"user:{u.pk}", f"Cllr {u.get_full_name() or u.username}")
-        for u in User.objects.filter(pk__in=[p for p in people if p]).order_by("last_name", "username")
+        for u in councillors.order_by("last_name", "username")
     ]
     return found
 
@@ -128,35 +129,47 @@ def by_status(contracts: QuerySet[Contract]) -> list[dict[str, Any]]:
 
 
 def spend(council: Council, who: tuple[str, uuid.UUID] | None) -> list[dict[str, Any]]:
-    """Per budget owner: allocated, committed (net of releases) and paid, from the ledger alone."""
-    entries = LedgerEntry.objects.for_council(council)
+    """Per budget owner: allocated, committed (net of releases) and paid, from the ledger alone. Summed
+    per budget in the database (no joins), then per owner here over the few budgets."""
+    owned = Budget.objects.for_council(council)
     if who is not None:
-        entries = entries.filter(
-            Q(budget__owner_organisation=who[1]) if who[0] == "org" else Q(budget__owner_user=who[1])
+        owned = (
+            owned.filter(owner_organisation=who[1]) if who[0] == "org" else owned.filter(owner_user=who[1])
         )
-    owner = Case(
-        When(budget__kind=Budget.Kind.PERSONAL, then=Value("personal")),
-        When(budget__owner_organisation__isnull=False, then=F("budget__owner_organisation__name")),
-        default=F("budget__owner_user__username"),
-        output_field=CharField(),
-    )
-    rows = (
-        entries.annotate(owner=owner, owner_kind=F("budget__kind"))
-        .values("owner")
+    sums = {
+        row["budget"]: row
+        for row in LedgerEntry.objects.for_council(council)
+        .filter(budget__in=owned.values("pk"))
+        .values("budget")
         .annotate(
             allocated=Coalesce(Sum("amount", filter=Q(kind=Kind.ALLOCATION)), ZERO),
-            committed=Coalesce(Sum("amount", filter=Q(kind=Kind.COMMITMENT)), ZERO)
-            - Coalesce(Sum("amount", filter=Q(kind=Kind.RELEASE)), ZERO),
+            committed=Coalesce(Sum("amount", filter=Q(kind=Kind.COMMITMENT)), ZERO),
+            released=Coalesce(Sum("amount", filter=Q(kind=Kind.RELEASE)), ZERO),
             paid=Coalesce(Sum("amount", filter=Q(kind=Kind.PAYMENT)), ZERO),
-            budgets=Count("budget", distinct=True),
         )
-        .order_by("-allocated")
-    )
-    out = []
-    for r in rows:
-        name = "Personal budgets (all residents)" if r["owner"] == "personal" else r["owner"]
-        share = (r["committed"] / r["allocated"] * 100) if r["allocated"] else Decimal(0)
-        out.append({**r, "name": name, "share": share.quantize(Decimal("1"))})
+        .order_by()
+    }
+    owners: dict[str, dict[str, Any]] = {}
+    for budget in owned.select_related("owner_organisation", "owner_user"):
+        if budget.kind == Budget.Kind.PERSONAL:
+            name = "Personal budgets (all residents)"
+        elif budget.owner_organisation is not None:
+            name = budget.owner_organisation.name
+        else:
+            assert budget.owner_user is not None
+            name = f"Cllr {budget.owner_user.get_full_name() or budget.owner_user.username}"
+        zero = {"name": name, "allocated": ZERO, "committed": ZERO, "paid": ZERO, "budgets": 0}
+        row = owners.setdefault(name, zero)
+        got = sums.get(budget.pk)
+        row["budgets"] += 1
+        if got:
+            row["allocated"] += got["allocated"]
+            row["committed"] += got["committed"] - got["released"]
+            row["paid"] += got["paid"]
+    out = sorted(owners.values(), key=lambda r: (-r["allocated"], r["name"]))
+    for r in out:
+        share = r["committed"] / r["allocated"] * 100 if r["allocated"] else Decimal(0)
+        r["share"] = share.quantize(Decimal("1"))
     return out
 
 
@@ -164,34 +177,43 @@ def outcomes(
     council: Council, who: tuple[str, uuid.UUID] | None
 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """Each outcome's latest result against its target: met, on the way (at least half way from the
-    baseline), behind, or not yet reported."""
-    latest = OutcomeResult.objects.filter(outcome=OuterRef("pk")).order_by("-period_end").values("value")[:1]
-    span = ExpressionWrapper(F("target") - F("baseline"), output_field=DecimalField())
-    found = (
-        Outcome.objects.for_council(council)
-        .filter(_contract_filter(who, "contract__"))
-        .annotate(latest=Subquery(latest, output_field=DecimalField()), span=span)
+    baseline), behind, or not yet reported. Read from the latest result rows, so the state compares
+    plain columns (a subquery in each branch of a CASE would run once per branch)."""
+    latest_day = (
+        OutcomeResult.objects.filter(outcome=OuterRef("outcome"))
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
+    target, baseline = F("outcome__target"), F("outcome__baseline")
+    halfway = ExpressionWrapper((baseline + target) / 2, output_field=DecimalField())
+    rising, falling = Q(outcome__target__gt=baseline), Q(outcome__target__lt=baseline)
+    latest = (
+        OutcomeResult.objects.for_council(council)
+        .filter(_contract_filter(who, "outcome__contract__"), period_end=Subquery(latest_day))
         .annotate(
             state=Case(
-                When(latest__isnull=True, then=Value("none")),
-                When(span=0, then=Value("met")),
-                When(Q(span__gt=0) & Q(latest__gte=F("target")), then=Value("met")),
-                When(Q(span__lt=0) & Q(latest__lte=F("target")), then=Value("met")),
-                When(Q(span__gt=0) & Q(latest__gte=F("baseline") + F("span") / 2), then=Value("on_the_way")),
-                When(Q(span__lt=0) & Q(latest__lte=F("baseline") + F("span") / 2), then=Value("on_the_way")),
+                When(rising & Q(value__gte=target), then=Value("met")),
+                When(falling & Q(value__lte=target), then=Value("met")),
+                When(outcome__target=baseline, then=Value("met")),
+                When(rising & Q(value__gte=halfway), then=Value("on_the_way")),
+                When(falling & Q(value__lte=halfway), then=Value("on_the_way")),
                 default=Value("behind"),
                 output_field=CharField(),
             )
         )
     )
     counts = {"met": 0, "on_the_way": 0, "behind": 0, "none": 0}
-    for row in found.values("state").annotate(n=Count("pk")).order_by():
+    for row in latest.values("state").annotate(n=Count("pk")).order_by():
         counts[row["state"]] = row["n"]
-    behind = list(
-        found.filter(state="behind")
-        .values("measure", "baseline", "target", "latest", "unit", "contract__reference", "contract__title")
-        .order_by("contract__reference")[:10]
-    )
+    every = Outcome.objects.for_council(council).filter(_contract_filter(who, "contract__")).count()
+    counts["none"] = every - sum(counts.values())
+    fields = ("measure", "baseline", "target", "unit", "contract__reference", "contract__title")
+    behind = [
+        {"latest": r["value"], **{f: r[f"outcome__{f}"] for f in fields}}
+        for r in latest.filter(state="behind")
+        .values("value", *(f"outcome__{f}" for f in fields))
+        .order_by("outcome__contract__reference")[:10]
+    ]
     return counts, behind
 
 
