@@ -72,6 +72,7 @@ def seed() -> None:
     import django
 
     django.setup()
+    from civichub.commissioning.models import Budget, Contract
     from civichub.core import services
     from civichub.core.actors import Actor
     from civichub.core.importing.runner import start_import
@@ -185,6 +186,11 @@ def seed() -> None:
         "hold_id": str(LegalHold.objects.for_council(wigan).order_by("title").first().pk),  # type: ignore[union-attr]
         "disposal_id": str(DisposalRun.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
         "request_id": str(InformationRequest.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
+        # The money (the demo's commissioning): a budget line and a contract.
+        "budget_id": str(
+            Budget.objects.for_council(wigan).filter(kind="council").order_by("name").first().pk
+        ),  # type: ignore[union-attr]
+        "contract_id": str(Contract.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]
