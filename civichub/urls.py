@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("civichub.needs.urls")),
     path("", include("civichub.funding.urls")),
     path("", include("civichub.records.urls")),
+    path("", include("civichub.commissioning.urls")),
     path("", include("civichub.commissioning.money_urls")),
 ]
