@@ -77,7 +77,7 @@ def own_budgets(actor: Actor, council: Council) -> QuerySet[Budget]:
 
 def own_budget(actor: Actor, council: Council, budget_id: Any) -> Budget:
     """One personal budget, to its holder or an appointee only (404 to everyone else: council staff
-    read personal budgets through `budgets.budget`, audited)."""
+    read personal budgets through `budget` above, audited)."""
     found = (
         own_budgets(actor, council)
         .filter(pk=_uuid(budget_id, NotFound("There is no such personal budget of yours")))

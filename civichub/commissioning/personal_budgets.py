@@ -2,7 +2,7 @@
 the holder (or an appointee) sees its allocation, balance and spending, and buys a service from the
 directory or the market's provider register, which makes a call-off contract and commits the money.
 
-Only the holder or an appointee spends it: `ledger.may_spend` decides, for every door, and council
+Only the holder or an appointee spends it: `balances.may_spend` decides, for every door, and council
 staff who are not appointees are refused like anyone else.
 """
 
