@@ -80,6 +80,7 @@ bench: setup
 	$(RUN) python benchmarks/retention.py --events 100000
 	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000
 	$(RUN) python benchmarks/funding_matching.py --opportunities 100000
+	$(RUN) python benchmarks/commissioning_dashboard.py --contracts 10000
 	$(RUN) python benchmarks/records.py
 	scripts/with-postgres $(RUN) python benchmarks/records.py
 	$(RUN) python benchmarks/needs_profile.py

@@ -21,6 +21,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from civichub.commissioning.api import router as commissioning_router
+from civichub.commissioning.api_money import router as money_router
 from civichub.core import throttle
 from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
@@ -192,3 +193,4 @@ api.add_router("/", funding_giving_router)
 api.add_router("/", records_router)
 api.add_router("/", decisions_router)
 api.add_router("/", commissioning_router)
+api.add_router("/", money_router)

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("civichub.funding.urls")),
     path("", include("civichub.records.urls")),
     path("", include("civichub.commissioning.urls")),
+    path("", include("civichub.commissioning.money_urls")),
 ]

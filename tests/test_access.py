@@ -16,6 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from civichub.api import api
+from civichub.commissioning import budgets as money_budgets
+from civichub.commissioning import direct as money_direct
+from civichub.commissioning import personal_budgets as money_personal
 from civichub.commissioning.models import Lot, Procurement
 from civichub.commissioning.services import bidding, contracts, evaluation
 from civichub.commissioning.services import procurement as procuring
@@ -66,6 +69,7 @@ PUBLIC_API = {
     ("get", "/api/v1/c/{council_slug}/funding/opportunities/{opportunity_id}"),
     ("get", "/api/v1/c/{council_slug}/funding/past-grants/{code}"),
     ("get", "/api/v1/c/{council_slug}/grants/360giving.json"),
+    ("get", "/api/v1/contracts-register/{council_slug}"),
 }
 
 
@@ -320,6 +324,46 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
     def ward(council):
         return Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
 
+    def money(council, organisation):
+        """A council budget funding a contract, a resident's personal budget and a ward budget."""
+        line = money_budgets.create_budget(
+            actor, council, kind="council", name="Adult care", amount="1000", financial_year="2026-27"
+        )
+        holder = make_user(Role.RESIDENT, council)
+        personal = money_personal.create_personal_budget(
+            actor, council, holder, amount="500", financial_year="2026-27"
+        )
+        ward_budget = money_budgets.create_budget(
+            actor,
+            council,
+            kind="ward",
+            name="Ward",
+            amount="500",
+            financial_year="2026-27",
+            ward_code=ward(council).gss_code,
+        )
+        commission = procuring.create_commission(actor, council, {"title": "Care", "purpose": "Care"})
+        money_budgets.fund_commission(actor, commission, line, "100")
+        made = money_direct.contract_from_budget(
+            actor,
+            line,
+            commissioner=make_user(Role.COUNCILLOR, council),
+            provider=organisation,
+            title="Care",
+            purpose="Care",
+            amount="100",
+            start_date="2026-04-01",
+            end_date="2027-03-31",
+            origin="ward_budget",
+            reference_prefix="WC",
+        )
+        return {
+            "budget_id": line.pk,
+            "personal_budget_id": personal.pk,
+            "ward_budget_id": ward_budget.pk,
+            "contract_id": made.pk,
+        }
+
     return {
         "officer": officer,
         "token": own_text,
@@ -346,6 +390,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "membership_id": officer.memberships.get().pk,
             **records(wigan, officer),
             **commissioning(wigan, org),
+            **money(wigan, org),
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -370,6 +415,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "membership_id": sunderland_officer.memberships.get().pk,
             **records(sunderland, sunderland_officer),
             **commissioning(sunderland, other),
+            **money(sunderland, other),
         },
     }
 
@@ -590,6 +636,9 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     }
                     | RECORDS_BODY
                     | COMMISSIONING_BODY
+                    # The money: a budget, an allocation, a payment, a purchase, a ward award.
+                    | {"amount": "1", "financial_year": "2026-27", "provider_id": "x"}
+                    | {"start_date": "2026-01-01", "end_date": "2026-02-01"}
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"

@@ -72,7 +72,7 @@ def seed() -> None:
     import django
 
     django.setup()
-    from civichub.commissioning.models import Lot
+    from civichub.commissioning.models import Budget, Lot
     from civichub.commissioning.services import contracts, evaluation
     from civichub.commissioning.services import procurement as procuring
     from civichub.core import services
@@ -225,6 +225,10 @@ def seed() -> None:
         "procurement_id": str(procurement.pk),
         "contract_id": str(contract.pk),
         "outcome_id": str(outcome.pk),
+        # The money (the demo's commissioning): a budget line and a contract.
+        "budget_id": str(
+            Budget.objects.for_council(wigan).filter(kind="council").order_by("name").first().pk
+        ),  # type: ignore[union-attr]
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]

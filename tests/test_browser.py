@@ -538,3 +538,44 @@ def test_a_commissioner_commissions_calls_off_varies_a_contract_and_reads_its_hi
     _follow(page, page.get_by_role("link", name="Every version of this contract"))
     assert page.locator("table tbody tr").count() == 2
     assert not _axe_violations(page)
+
+
+def test_money_pages_a_resident_spends_a_personal_budget_and_the_register_is_public(page, server) -> None:
+    """The money's pages pass axe: the public contracts register, the commissioner's dashboard and ward
+    budgets, a resident buying with their personal budget, and a councillor's own ward budget."""
+    problems = {}
+    page.goto(f"{server}/c/wigan/contracts-register/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Contracts register"
+    problems["register"] = _axe_violations(page)
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    for path in ("/c/wigan/commissioning/dashboard/", "/c/wigan/ward-budgets/"):
+        page.goto(server + path)
+        problems[path] = _axe_violations(page)
+    _follow(page, page.locator("table a").first)
+    problems["ward budget"] = _axe_violations(page)
+    page.context.clear_cookies()
+    sign_in(page, server, "wigan.resident")
+    page.wait_for_load_state()
+    page.goto(f"{server}/c/wigan/personal-budget/")
+    _follow(page, page.locator("table a").first)
+    problems["personal budget"] = _axe_violations(page)
+    page.get_by_label("Provider").select_option(index=1)
+    page.get_by_label("What you are buying").fill("Gardening help, once a fortnight")
+    page.get_by_label("Cost, in pounds").fill("120")
+    page.get_by_label("Starts on").fill("2026-06-01")
+    page.get_by_label("Ends on").fill("2026-09-30")
+    _follow(page, page.get_by_role("button", name="Buy this service"))
+    assert "Gardening help, once a fortnight" in page.content()
+    page.get_by_label("Cost, in pounds").fill("99999999")
+    _follow(page, page.get_by_role("button", name="Buy this service"))
+    assert page.locator(".govuk-error-summary").count() == 1
+    problems["personal budget refused"] = _axe_violations(page)
+    page.context.clear_cookies()
+    sign_in(page, server, "wigan.councillor")
+    page.wait_for_load_state()
+    page.goto(f"{server}/c/wigan/ward-budgets/")
+    _follow(page, page.locator("tr", has_text="(yours)").locator("a").first)
+    assert page.get_by_role("button", name="Make the award").count() == 1
+    problems["own ward budget"] = _axe_violations(page)
+    assert {p: v for p, v in problems.items() if v} == {}

@@ -93,6 +93,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "commissioning.bids.evaluate": frozenset({Role.COMMISSIONER}),
     "commissioning.contracts.report": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
     "commissioning.costs.view": frozenset({Role.COMMISSIONER}),
+    # The money (civichub/commissioning/ledger.py): commissioners set budgets up and commit them; taking a
+    # budget below zero needs this as well, and a reason, and is audited. A personal budget is spent by
+    # its holder or an appointee and a ward budget by the ward's councillors: the services check who.
+    "commissioning.budgets.manage": frozenset({Role.COMMISSIONER}),
+    "commissioning.override_budget": frozenset({Role.COMMISSIONER}),
+    "commissioning.dashboard.view": frozenset({Role.COMMISSIONER, Role.ANALYST, Role.COUNCILLOR}),
     "platform.manage": frozenset(),
 }
 

@@ -236,3 +236,15 @@ def service_history(
         resource_type="service", resource_id=service.pk
     )
     return service, records
+
+
+def published_services(council: Council, search: str = "") -> QuerySet[Service]:
+    """A council's published services, with their organisation: what a resident may buy with a personal
+    budget (commissioning reads them through here)."""
+    found = (
+        Service.objects.for_council(council)
+        .filter(is_published=True, status=Service.Status.ACTIVE)
+        .select_related("organisation")
+        .order_by("name", "id")
+    )
+    return found.filter(name__icontains=search[:100]) if search else found

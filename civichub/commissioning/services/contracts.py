@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from civichub.commissioning import checks
+from civichub.commissioning import checks, ledger
 from civichub.commissioning.facts import contract_facts
 from civichub.commissioning.models import (
     Breach,
@@ -193,7 +193,8 @@ def make_contract(actor: Actor, procurement: Procurement, lot_id: Any, raw: Mapp
         reason="Made at award",
         created_by=actor.user,
     )
-    # money: commit the contract's value against the commission's funding here (ledger commitment).
+    # money: the contract's value is committed from the commission's funding on the one ledger.
+    ledger.commit_contract(actor, contract, override_reason=str(raw.get("override_reason") or ""))
     if not lots(procurement).filter(awarded_provider__isnull=True).exists() and not (
         lots(procurement).exclude(pk=lot.pk).exclude(contracts__isnull=False).exists()
     ):
@@ -394,6 +395,8 @@ def vary_contract(actor: Actor, contract: Contract, raw: Mapping[str, Any]) -> V
         reason=reason[:300],
         created_by=actor.user,
     )
+    # money: the difference is committed from the funding (an increase) or released (a saving).
+    ledger.vary(actor, contract, cost, override_reason=str(raw.get("override_reason") or ""))
     contract_changed(actor, contract, "varied", cost_change=str(cost), reason=reason)
     facts = {
         **contract_facts(contract),
@@ -433,7 +436,8 @@ def terminate_contract(actor: Actor, contract: Contract, raw: Mapping[str, Any])
         reason=f"Terminated: {reason}"[:300],
         created_by=actor.user,
     )
-    # money: release what is still committed to this contract (ledger release).
+    # money: release what is still committed to this contract and will not now be paid.
+    ledger.release(actor, contract, description="Released on termination")
     contract_changed(actor, contract, "terminated", reason=reason)
     if made:
         publish_notice(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from civichub.core.management.progress import ProgressBar
 from civichub.demo import bids_and_grants, needs_and_funding
+from civichub.demo import commissioning as commissioning_demo
 from civichub.demo import councils as demo
 from civichub.demo import directory as directory_demo
 from civichub.demo import market as market_demo
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Funding: {needs_and_funding.load()} opportunities added (and needs indicators)")
         self.stdout.write(f"Bids: {bids_and_grants.load()} bids added (and saved needs, council grants)")
         self.stdout.write(f"Records: {records_demo.load()} documents added")
+        self.stdout.write(
+            f"Commissioning: {commissioning_demo.load()} contracts made (with budgets on the ledger)"
+        )
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
             self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")

@@ -1,0 +1,214 @@
+"""The commissioner's dashboard over 10,000 contracts.
+
+Builds a fresh database (Wigan's real geography and council), then bulk-loads a year of commissioning:
+commissions of several commissioners (the council, an NHS body, ward councillors), 10,000 contracts with
+their ledger (an allocation per budget, a commitment and a payment per contract), an outcome with two
+results, a KPI with a rating, and a variation for one contract in five. Then, in a fresh process:
+  1. times GET /c/wigan/commissioning/dashboard/ (the page: every figure an aggregate query), the page
+     filtered to one commissioner, and GET /api/v1/c/wigan/commissioning/dashboard, --repeat times each
+     after a warm-up, through the Django test client;
+  2. times two bare baselines in the same run: a bare Django read of the council's contracts' rows
+     (values_list of id, status, value) and a bare aggregate SQL (status, COUNT, SUM over contracts);
+     and prints each p95 as a multiple of the aggregate's.
+Issue 10 asks for p95 <= 300 ms.
+
+    python benchmarks/commissioning_dashboard.py [--contracts 10000] [--repeat 30]
+Set CIVICHUB_DATABASE_URL to measure PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BUILD = """
+import random, sys, uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from django.conf import settings
+from django.db import connection, transaction
+from civichub.commissioning.models import (Budget, Commission, CommissionFunding, Contract, Kpi,
+    KpiAssessment, LedgerEntry, Outcome, OutcomeResult, Variation)
+from civichub.core import services as core
+from civichub.core.actors import Actor
+from civichub.core.models import Organisation, Role, User, Membership
+from civichub.places import services as places
+from civichub.places.models import Ward
+n = int(sys.argv[1])
+rng = random.Random(10)
+system = Actor.system("benchmark")
+places.import_geography(system, ["WN"])
+wigan = core.add_council(system, "E08000010")
+wards = list(Ward.objects.filter(local_authority_id=wigan.gss_code).values_list("gss_code", flat=True))
+today = date.today()
+with transaction.atomic():
+    nhs = Organisation.objects.create(name="NHS Greater Manchester ICB", kind="nhs")
+    providers = Organisation.objects.bulk_create(
+        [Organisation(name=f"Provider {i:04d}", kind="company") for i in range(800)])
+    cllrs = User.objects.bulk_create(
+        [User(username=f"cllr{i}", first_name="Cllr", last_name=str(i)) for i in range(25)])
+    Membership.objects.bulk_create([Membership(user=u, role=Role.COUNCILLOR, council=wigan, ward_code=w)
+                                    for u, w in zip(cllrs, wards)])
+    owners = [("org", wigan.organisation)] * 6 + [("org", nhs)] * 2 + [("user", u) for u in cllrs]
+    budgets, commissions = [], []
+    for i, (kind, owner) in enumerate(owners):
+        b = Budget(council=wigan, kind="ward" if kind == "user" else "council", name=f"Budget {i}",
+                   amount_allocated=Decimal(50_000_000), financial_year="2026-27",
+                   ward_code=wards[i % len(wards)] if kind == "user" else "",
+                   owner_organisation=owner if kind == "org" else None,
+                   owner_user=owner if kind == "user" else None)
+        budgets.append(b)
+    Budget.objects.bulk_create(budgets)
+    for i in range(600):
+        b = budgets[i % len(budgets)]
+        commissions.append(Commission(council=wigan, title=f"Commission {i}", purpose="x",
+            commissioner_organisation=b.owner_organisation, commissioner_user=b.owner_user,
+            market_category_code=rng.choice(["home-care-18", "youth-services", "supported-living"])))
+    Commission.objects.bulk_create(commissions)
+    CommissionFunding.objects.bulk_create([CommissionFunding(council=wigan, commission=c,
+        budget=budgets[i % len(budgets)], amount=Decimal(10_000_000)) for i, c in enumerate(commissions)])
+    contracts = []
+    for i in range(n):
+        start = today - timedelta(days=rng.randint(0, 900))
+        c = Contract(council=wigan, commission=commissions[i % 600], provider=rng.choice(providers),
+                     reference=f"B-{i:06d}", title=f"Service {i}", value=Decimal(rng.randint(5_000, 900_000)),
+                     start_date=start, end_date=start + timedelta(days=rng.randint(200, 1500)),
+                     status=rng.choice(["active"] * 8 + ["terminated", "expired"]),
+                     origin="ward_budget" if i % 600 >= 8 * 600 // 33 and i % 7 == 0 else "procurement")
+        c.ocid = f"{settings.CIVICHUB_OCID_PREFIX}-{wigan.gss_code}-{c.pk}"
+        contracts.append(c)
+    Contract.objects.bulk_create(contracts, batch_size=2000)
+    entries = [LedgerEntry(council=wigan, budget=b, kind="allocation", amount=b.amount_allocated)
+               for b in budgets]
+    for i, c in enumerate(contracts):
+        b = budgets[(i % 600) % len(budgets)]
+        entries.append(LedgerEntry(council=wigan, budget=b, kind="commitment", amount=c.value, contract=c,
+                                   commission=c.commission, provider=c.provider))
+        paid = (c.value / 3).quantize(Decimal("0.01"))
+        entries.append(LedgerEntry(council=wigan, budget=b, kind="payment", amount=paid,
+                                   contract=c, commission=c.commission, provider=c.provider))
+    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+    outcomes = [Outcome(council=wigan, contract=c, measure="People living independently",
+                        baseline=Decimal(50),
+                        target=Decimal(80), unit="%") for c in contracts]
+    Outcome.objects.bulk_create(outcomes, batch_size=5000)
+    OutcomeResult.objects.bulk_create([OutcomeResult(council=wigan, outcome=o,
+        period_end=today - timedelta(days=d),
+        value=Decimal(rng.randint(40, 90))) for o in outcomes for d in (200, 20)], batch_size=5000)
+    kpis = [Kpi(council=wigan, contract=c, name="Visits on time", target="95%") for c in contracts]
+    Kpi.objects.bulk_create(kpis, batch_size=5000)
+    ratings = ["good", "approaching_target", "requires_improvement", "inadequate", "other"]
+    KpiAssessment.objects.bulk_create([KpiAssessment(council=wigan, kpi=k,
+        period_end=today - timedelta(days=30),
+        rating=rng.choice(ratings)) for k in kpis], batch_size=5000)
+    Variation.objects.bulk_create([Variation(council=wigan, contract=c, reason="More hours",
+        cost_change=Decimal(rng.randint(-5000, 20000)), agreed_by="Both",
+        agreed_on=today - timedelta(days=rng.randint(0, 400)),
+        new_version=2) for c in contracts[::5]], batch_size=5000)
+with connection.cursor() as cursor:
+    cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+print(len(contracts), len(entries), len(budgets))
+"""
+
+MEASURE = """
+import statistics, sys, time
+from django.db import connection
+from django.test import Client
+from civichub.commissioning.models import Contract
+from civichub.core import services as core
+from civichub.core.actors import Actor
+from civichub.core.models import Council, Organisation, Role
+repeat = int(sys.argv[1])
+wigan = Council.objects.get(gss_code="E08000010")
+system = Actor.system("benchmark")
+user = core.register_user(system, username="bench.commissioner", first_name="B", last_name="C",
+                          email="b@example.org", password="a-long-benchmark-password")
+core.grant_membership(system, user, Role.COMMISSIONER, wigan)
+client = Client(HTTP_HOST="localhost")
+client.force_login(user)
+nhs = Organisation.objects.get(name="NHS Greater Manchester ICB")
+
+def p(ms, q):
+    return statistics.quantiles(ms, n=100, method="inclusive")[q - 1] if len(ms) > 1 else ms[0]
+
+def timed(fn):
+    for _ in range(3):
+        fn()
+    ms = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        ms.append(1000 * (time.perf_counter() - started))
+    return {"p50": p(ms, 50), "p95": p(ms, 95), "max": max(ms)}
+
+def get(path):
+    def call():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    return call
+
+def rows():
+    list(Contract.objects.for_council(wigan).values_list("id", "status", "value"))
+
+def aggregate():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status, COUNT(*), SUM(value) FROM commissioning_contract "
+                       "WHERE council_id = %s "
+                       "GROUP BY status", [wigan.pk.hex if connection.vendor == "sqlite" else wigan.pk])
+        cursor.fetchall()
+
+baseline = timed(aggregate)
+page = "/c/wigan/commissioning/dashboard/"
+results = {
+    "bare aggregate SQL (status, COUNT, SUM of the contracts)": baseline,
+    "bare Django read of the contracts' rows (id, status, value)": timed(rows),
+    f"GET {page}": timed(get(page)),
+    f"GET {page}?commissioner=org:<NHS>": timed(get(f"{page}?commissioner=org:{nhs.pk}")),
+    "GET /api/v1/c/wigan/commissioning/dashboard": timed(get("/api/v1/c/wigan/commissioning/dashboard")),
+}
+for name, r in results.items():
+    ratio = f"  [p95 = {r['p95'] / baseline['p95']:.0f}x the bare aggregate]" if r is not baseline else ""
+    print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms{ratio}")
+p95 = max(results[f"GET {page}"]["p95"], results[f"GET {page}?commissioner=org:<NHS>"]["p95"])
+print(("TARGET MET" if p95 <= 300 else "TARGET MISSED") + f": dashboard p95 {p95:.1f} ms (target <= 300 ms)")
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    var = Path(tempfile.mkdtemp(prefix="civichub-dashboard-"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civichub.settings", "CIVICHUB_VAR_DIR": str(var)}
+    env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'dashboard.sqlite3'}")
+    cli = [sys.executable, "-m", "civichub.cli"]
+    started = time.monotonic()
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*cli, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    built = subprocess.run(
+        [*cli, "shell", "--no-imports", "-c", BUILD.replace("sys.argv[1]", repr(str(args.contracts)))],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-3:]
+    print(
+        f"Database: {env['CIVICHUB_DATABASE_URL'].split(':')[0]}; {int(built[0]):,} contracts, "
+        f"{int(built[1]):,} ledger entries, {int(built[2]):,} budgets, "
+        f"built in {time.monotonic() - started:.0f} s"
+    )
+    subprocess.run(
+        [*cli, "shell", "--no-imports", "-c", MEASURE.replace("sys.argv[1]", repr(str(args.repeat)))],
+        env=env,
+        check=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
