@@ -77,6 +77,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "records.retention.manage": frozenset({Role.RECORDS_MANAGER}),
     "records.disposal.approve": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
     "records.requests.manage": frozenset({Role.RECORDS_MANAGER}),
+    # Commissioning (civichub/commissioning): commissioners run commissions, procurements and contracts;
+    # provider staff bid and report on their own contracts (the services check whose). Bids are sealed
+    # by time as well as by permission: no permission opens a bid before its deadline.
+    "commissioning.view": OFFICERS | {Role.COUNCILLOR, Role.PROVIDER_STAFF},
+    "commissioning.manage": frozenset({Role.COMMISSIONER}),
+    "commissioning.bids.submit": frozenset({Role.PROVIDER_STAFF}),
+    "commissioning.bids.evaluate": frozenset({Role.COMMISSIONER}),
+    "commissioning.contracts.report": frozenset({Role.COMMISSIONER, Role.PROVIDER_STAFF}),
+    "commissioning.costs.view": frozenset({Role.COMMISSIONER}),
     "platform.manage": frozenset(),
 }
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "civichub.needs",
     "civichub.funding",
     "civichub.records",
+    "civichub.commissioning",
     "civichub.demo",
 ]
 
@@ -230,6 +231,10 @@ CIVICHUB_RETENTION_DAYS = {
     for name, value in os.environ.items()
     if name.startswith("CIVICHUB_RETENTION_") and name.endswith("_DAYS")
 }
+
+# OCDS: every procurement's ocid is this prefix, the council's GSS code and the procurement's id, so it
+# is stable for the platform and names the council (ADR 0019).
+CIVICHUB_OCID_PREFIX = os.environ.get("CIVICHUB_OCID_PREFIX", "ocds-civichub")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

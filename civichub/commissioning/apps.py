@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CommissioningConfig(AppConfig):
+    name = "civichub.commissioning"
+    label = "commissioning"
+    verbose_name = "Commissioning: commissions, procurements, bids, contracts and the money behind them"
+
+    def ready(self) -> None:
+        from civichub.commissioning import events  # noqa: F401 - registers event types

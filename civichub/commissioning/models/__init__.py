@@ -1,0 +1,65 @@
+"""The commissioning context's models, in three modules: procurement (commissions, procurements, lots,
+criteria, sealed bids, scores, notices), contracts (contracts and what hangs off them) and money
+(budgets, funding of commissions, the ledger)."""
+
+from civichub.commissioning.models.contracts import (
+    Breach,
+    Contract,
+    ContractVersion,
+    CostLine,
+    Kpi,
+    KpiAssessment,
+    Outcome,
+    OutcomeResult,
+    Rating,
+    Termination,
+    Variation,
+)
+from civichub.commissioning.models.money import (
+    Budget,
+    CommissionFunding,
+    LedgerEntry,
+    PersonalBudgetAppointee,
+)
+from civichub.commissioning.models.procurement import (
+    AwardCriterion,
+    Bid,
+    Commission,
+    Lot,
+    Notice,
+    NoticeType,
+    Procurement,
+    Score,
+    Stage,
+    padded,
+    unpadded,
+)
+
+__all__ = [
+    "AwardCriterion",
+    "Bid",
+    "Breach",
+    "Budget",
+    "Commission",
+    "CommissionFunding",
+    "Contract",
+    "ContractVersion",
+    "CostLine",
+    "Kpi",
+    "KpiAssessment",
+    "LedgerEntry",
+    "Lot",
+    "Notice",
+    "NoticeType",
+    "Outcome",
+    "OutcomeResult",
+    "PersonalBudgetAppointee",
+    "Procurement",
+    "Rating",
+    "Score",
+    "Stage",
+    "Termination",
+    "Variation",
+    "padded",
+    "unpadded",
+]
