@@ -8,3 +8,4 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from civichub.commissioning import events  # noqa: F401 - registers event types
+        from civichub.commissioning.ocds import imports  # noqa: F401 - registers the ocds_releases import

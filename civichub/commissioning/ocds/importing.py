@@ -91,7 +91,11 @@ def check(council: Any, rows: list[tuple[int, dict[str, Any]]], errors: ErrorCol
             continue
         key = (release["ocid"], str(release["id"]))
         if key in seen:
-            errors.add(number, f"{where}.id", f"'{key[1]}' is given twice for {key[0]} (first at release {seen[key]})")
+            errors.add(
+                number,
+                f"{where}.id",
+                f"'{key[1]}' is given twice for {key[0]} (first at release {seen[key]})",
+            )
         seen.setdefault(key, number - 1)
         by_ocid[release["ocid"]].append((number, release))
     processes = []
@@ -164,14 +168,20 @@ def _process(
     # Awards with no contract of their own stand for the contract (Contracts Finder publishes them so).
     covered = {c.get("awardID") for c in contracts}
     items = [("contracts", c, awards.get(c.get("awardID"), {})) for c in contracts]
-    items += [("awards", a, a) for a in awards.values() if a.get("id") not in covered and a.get("status") != "cancelled"]
+    items += [
+        ("awards", a, a)
+        for a in awards.values()
+        if a.get("id") not in covered and a.get("status") != "cancelled"
+    ]
     found = []
     for section, item, award in items:
         number, path = _where(releases, section, item.get("id"))
         suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
         supplier = _party(parties, suppliers[0]) if suppliers else None
         if supplier is None:
-            errors.add(number, f"{path}.suppliers" if section == "awards" else f"{path}.awardID", "names no supplier")
+            errors.add(
+                number, f"{path}.suppliers" if section == "awards" else f"{path}.awardID", "names no supplier"
+            )
             continue
         value = _amount(item.get("value")) if item.get("value") else _amount(award.get("value"))
         if value is None or value < 0:

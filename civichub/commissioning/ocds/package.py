@@ -20,12 +20,11 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.conf import settings
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -48,7 +47,7 @@ def head(uri: str, publisher_name: str, published: datetime | None = None) -> di
         "uri": uri,
         "version": "1.1",
         "extensions": EXTENSION_URLS,
-        "publishedDate": (published or timezone.now()).astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "publishedDate": (published or timezone.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "publisher": {"name": publisher_name},
         "license": LICENSE,
         "publicationPolicy": PUBLICATION_POLICY,
@@ -58,11 +57,7 @@ def head(uri: str, publisher_name: str, published: datetime | None = None) -> di
 
 def published(councils: list[Any]) -> QuerySet[Notice]:
     """The notices of these councils that carry a release, in publishing order."""
-    return (
-        Notice.objects.for_councils(councils)
-        .filter(~Q(release={}))
-        .order_by("published_at", "id")
-    )
+    return Notice.objects.for_councils(councils).filter(~Q(release={})).order_by("published_at", "id")
 
 
 def encode_cursor(published_at: datetime, notice_id: UUID) -> str:
@@ -94,14 +89,16 @@ def page(
     notices = published(councils)
     if updated_from is not None:
         if timezone.is_naive(updated_from):
-            updated_from = timezone.make_aware(updated_from, timezone.UTC)
+            updated_from = timezone.make_aware(updated_from, UTC)
         notices = notices.filter(published_at__gte=updated_from)
     if cursor:
         after, after_id = decode_cursor(cursor)
         notices = notices.filter(Q(published_at__gt=after) | Q(published_at=after, id__gt=after_id))
-    rows = list(notices.annotate(text=Cast("release", TextField())).values_list("published_at", "id", "text")[
-        : limit + 1
-    ])
+    rows = list(
+        notices.annotate(text=Cast("release", TextField())).values_list("published_at", "id", "text")[
+            : limit + 1
+        ]
+    )
     following = encode_cursor(rows[limit - 1][0], rows[limit - 1][1]) if len(rows) > limit else ""
     return [text for _, _, text in rows[:limit]], following
 
@@ -135,12 +132,3 @@ def stream(package_head: dict[str, Any], notices: QuerySet[Notice]) -> Iterator[
     if batch:
         yield "\n".join(batch).encode()
     yield b"]}"
-
-
-def parse_updated_from(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    when = parse_datetime(text)
-    if when is None:
-        raise Refused.on("updatedFrom", "must be an ISO 8601 date-time, like 2026-04-01T00:00:00Z")
-    return when

@@ -27,7 +27,9 @@ class Parties:
         key = party_id(organisation)
         party = self._found.get(key)
         if party is None:
-            identifiers = sorted(organisation.identifiers.all(), key=lambda i: (i.scheme != "GB-LAE", i.scheme))
+            identifiers = sorted(
+                organisation.identifiers.all(), key=lambda i: (i.scheme != "GB-LAE", i.scheme)
+            )
             party = {"id": key, "name": organisation.name, "roles": []}
             if identifiers:
                 first, *others = identifiers
@@ -38,7 +40,8 @@ class Parties:
                 }
                 if others:
                     party["additionalIdentifiers"] = [
-                        {"scheme": i.scheme, "id": i.identifier, "legalName": organisation.name} for i in others
+                        {"scheme": i.scheme, "id": i.identifier, "legalName": organisation.name}
+                        for i in others
                     ]
             else:
                 party["identifier"] = {"scheme": PLATFORM_SCHEME, "id": str(organisation.pk)}

@@ -36,7 +36,9 @@ def _organisation(actor: Actor, party: Party, known: dict[str, Organisation]) ->
         for scheme, identifier in party.identifiers.items():
             taken = OrganisationIdentifier.objects.filter(scheme=scheme, identifier=identifier).exists()
             if not taken and not organisation.identifiers.filter(scheme=scheme).exists():
-                OrganisationIdentifier.objects.create(organisation=organisation, scheme=scheme, identifier=identifier)
+                OrganisationIdentifier.objects.create(
+                    organisation=organisation, scheme=scheme, identifier=identifier
+                )
     known[key] = organisation
     return organisation
 
@@ -105,10 +107,16 @@ def apply_records(actor: Actor, council: Any, processes: list[Process], progress
             reference = _reference(council, item, used)
             used.add(reference)
             values = _fields(item, provider, commission)
-            contract = Contract.objects.for_council(council).filter(ocid=item.ocid, reference=reference).first()
+            contract = (
+                Contract.objects.for_council(council).filter(ocid=item.ocid, reference=reference).first()
+            )
             if contract is None:
                 contract = Contract.objects.create(
-                    council=council, origin=Contract.Origin.IMPORTED, reference=reference, ocid=item.ocid, **values
+                    council=council,
+                    origin=Contract.Origin.IMPORTED,
+                    reference=reference,
+                    ocid=item.ocid,
+                    **values,
                 )
                 change = "imported"
                 result.created += 1
@@ -133,9 +141,16 @@ def apply_records(actor: Actor, council: Any, processes: list[Process], progress
             )
             if item.other_suppliers:
                 result.notes.append(
-                    f"{reference}: also awarded to {', '.join(item.other_suppliers)} (the register keeps one provider)"
+                    f"{reference}: also awarded to {', '.join(item.other_suppliers)} "
+                    "(the register keeps one provider)"
                 )
-            audit.record(actor, f"commissioning.contract.{change}", obj=contract, council=council, data={"ocid": item.ocid})
+            audit.record(
+                actor,
+                f"commissioning.contract.{change}",
+                obj=contract,
+                council=council,
+                data={"ocid": item.ocid},
+            )
             publish(
                 "commissioning.contract.changed",
                 council=council,

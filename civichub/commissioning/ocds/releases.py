@@ -19,12 +19,23 @@ carries only how many bids each lot received (the bid extension's statistics).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from civichub.commissioning.models import (
+    AwardCriterion,
+    Bid,
+    Breach,
+    Contract,
+    Kpi,
+    KpiAssessment,
+    Lot,
+    Termination,
+    Variation,
+)
 from civichub.commissioning.ocds.parties import Parties
 
 TAGS = {
@@ -81,7 +92,7 @@ def stamp(moment: datetime | date | None) -> str | None:
         moment = datetime.combine(moment, time.min, tzinfo=timezone.get_current_timezone())
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def money(amount: Decimal | int | float | str | None) -> dict[str, Any] | None:
@@ -173,13 +184,20 @@ def _tender(notice: Any, procurement: Any, facts: dict[str, Any]) -> dict[str, A
         tender["procurementMethodRationale"] = procurement.direct_award_justification
     if procurement.tender_deadline is not None and kind not in ("UK1", "UK2"):
         tender["tenderPeriod"] = {"endDate": stamp(procurement.tender_deadline)}
-    tender["lots"] = [_lot(procurement, lot) for lot in procurement.lots.all()]
+    criteria = list(AwardCriterion.objects.for_council(procurement.council).filter(procurement=procurement))
+    tender["lots"] = [_lot(lot, criteria) for lot in _lots(procurement)]
     return tender
 
 
-def _lot(procurement: Any, lot: Any) -> dict[str, Any]:
-    own = [c for c in procurement.criteria.all() if c.lot_id == lot.pk]
-    criteria = own or [c for c in procurement.criteria.all() if c.lot_id is None]
+def _lots(procurement: Any) -> list[Any]:
+    return list(
+        Lot.objects.for_council(procurement.council).filter(procurement=procurement).order_by("number")
+    )
+
+
+def _lot(lot: Any, every: list[Any]) -> dict[str, Any]:
+    own = [c for c in every if c.lot_id == lot.pk]
+    criteria = own or [c for c in every if c.lot_id is None]
     found: dict[str, Any] = {
         "id": str(lot.number),
         "title": lot.title,
@@ -205,12 +223,13 @@ def _bid_statistics(procurement: Any) -> list[dict[str, Any]]:
     """How many bids each lot received: counts only, and only from the award on (the builder is not
     called for earlier notices), so nothing of a sealed bid is ever published."""
     statistics = []
-    for lot in procurement.lots.all():
+    bids = Bid.objects.for_council(procurement.council).filter(procurement=procurement)
+    for lot in _lots(procurement):
         statistics.append(
             {
                 "id": f"bids-lot-{lot.number}",
                 "measure": "bids",
-                "value": lot.bids.count(),
+                "value": bids.filter(lot=lot).count(),
                 "relatedLot": str(lot.number),
             }
         )
@@ -220,11 +239,14 @@ def _bid_statistics(procurement: Any) -> list[dict[str, Any]]:
 def _awards(procurement: Any, parties: Parties, facts: dict[str, Any]) -> list[dict[str, Any]]:
     awards = []
     standstill_end = procurement.standstill_ends
-    for lot in procurement.lots.all():
-        winner = lot.awarded_bid
-        if winner is None:
+    contracts = Contract.objects.for_council(procurement.council).filter(procurement=procurement)
+    for lot in _lots(procurement):
+        if lot.awarded_bid_id is None:
             continue
-        contract = procurement.contracts.filter(lot=lot).first() if hasattr(procurement, "contracts") else None
+        winner = (
+            Bid.objects.for_council(procurement.council).select_related("bidder").get(pk=lot.awarded_bid_id)
+        )
+        contract = contracts.filter(lot=lot).first()
         value = contract.value if contract is not None else facts.get("values", {}).get(str(lot.number))
         award: dict[str, Any] = {
             "id": f"lot-{lot.number}",
@@ -238,7 +260,7 @@ def _awards(procurement: Any, parties: Parties, facts: dict[str, Any]) -> list[d
         if standstill_end is not None and procurement.awarded_at is not None:
             award["standstillPeriod"] = {
                 "startDate": stamp(procurement.awarded_at),
-                "endDate": stamp(datetime.combine(standstill_end, time(23, 59, 59), tzinfo=timezone.UTC)),
+                "endDate": stamp(datetime.combine(standstill_end, time(23, 59, 59), tzinfo=UTC)),
             }
         awards.append(award)
     return awards
@@ -246,7 +268,11 @@ def _awards(procurement: Any, parties: Parties, facts: dict[str, Any]) -> list[d
 
 def award_id(contract: Any) -> str:
     """A contract's award: the lot's award when it followed a procurement, else its own."""
-    return f"lot-{contract.lot.number}" if contract.lot_id else f"award-{contract.reference}"
+    return f"lot-{_lot_number(contract)}" if contract.lot_id else f"award-{contract.reference}"
+
+
+def _lot_number(contract: Any) -> int:
+    return Lot.objects.for_council(contract.council).values_list("number", flat=True).get(pk=contract.lot_id)
 
 
 def _award_of_contract(contract: Any, parties: Parties) -> dict[str, Any]:
@@ -256,7 +282,7 @@ def _award_of_contract(contract: Any, parties: Parties) -> dict[str, Any]:
         "status": "active",
         "value": money(contract.value),
         "suppliers": [parties.supplier(contract.provider)],
-        "relatedLots": [str(contract.lot.number)] if contract.lot_id else None,
+        "relatedLots": [str(_lot_number(contract))] if contract.lot_id else None,
     }
 
 
@@ -272,7 +298,7 @@ def _contract(notice: Any, contract: Any, facts: dict[str, Any]) -> dict[str, An
         "value": money(contract.value),
         "dateSigned": stamp(contract.start_date),
     }
-    variations = list(contract.variations.all())
+    variations = list(Variation.objects.for_council(contract.council).filter(contract=contract))
     if variations:
         found["amendments"] = [
             {
@@ -286,7 +312,7 @@ def _contract(notice: Any, contract: Any, facts: dict[str, Any]) -> dict[str, An
     if kind in ("UK9", "UK11"):
         found["implementation"] = _implementation(contract)
     if kind == "UK11":
-        termination = getattr(contract, "termination", None)
+        termination = Termination.objects.for_council(contract.council).filter(contract=contract).first()
         reason = facts.get("reason") or (termination.reason if termination else "")
         found["terminationRationaleClassifications"] = [{"description": reason or "Terminated"}]
     return found
@@ -294,7 +320,8 @@ def _contract(notice: Any, contract: Any, facts: dict[str, Any]) -> dict[str, An
 
 def _implementation(contract: Any) -> dict[str, Any]:
     metrics = []
-    for kpi in contract.kpis.all():
+    council = contract.council
+    for kpi in Kpi.objects.for_council(council).filter(contract=contract):
         metrics.append(
             {
                 "id": str(kpi.pk),
@@ -310,7 +337,7 @@ def _implementation(contract: Any) -> dict[str, Any]:
                             "description": assessment.get_rating_display(),
                         },
                     }
-                    for assessment in kpi.assessments.all()
+                    for assessment in KpiAssessment.objects.for_council(council).filter(kpi=kpi)
                 ],
             }
         )
@@ -323,7 +350,7 @@ def _implementation(contract: Any) -> dict[str, Any]:
             "events": 1,
             "penaltyValue": money(breach.penalty),
         }
-        for breach in contract.breaches.all()
+        for breach in Breach.objects.for_council(council).filter(contract=contract).select_related("kpi")
     ]
     return {"metrics": metrics, "performanceFailures": failures}
 

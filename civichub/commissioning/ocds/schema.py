@@ -105,7 +105,7 @@ def release_schema() -> dict[str, Any]:
         if extension.folder:
             patch = _read(standards_dir() / "extensions" / extension.folder / "release-schema.json")
             schema = json_merge_patch.merge(schema, patch)
-    return json_merge_patch.merge(schema, LOTS_WIRING)  # type: ignore[no-any-return]
+    return json_merge_patch.merge(schema, LOTS_WIRING)
 
 
 def schema_copy() -> dict[str, Any]:
@@ -128,8 +128,20 @@ def json_path(prefix: str, parts: Any) -> str:
 
 def problems(release: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
     """Every way `release` fails the extended schema, as (JSON path, message), deepest first."""
-    found: list[ValidationError] = sorted(validator().iter_errors(release), key=lambda e: list(e.path))
-    return [(json_path(prefix, error.absolute_path) or prefix or "release", _words(error)) for error in found]
+    found: list[ValidationError] = sorted(
+        validator().iter_errors(release), key=lambda e: [str(p) for p in e.path]
+    )
+    named = []
+    for error in found:
+        parts = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            # Name the missing field itself: releases[3].id, not releases[3].
+            missing = [name for name in error.validator_value if name not in error.instance]
+            parts += missing[:1]
+            named.append((json_path(prefix, parts), "is missing (it is required)"))
+            continue
+        named.append((json_path(prefix, parts) or prefix or "release", _words(error)))
+    return named
 
 
 def _words(error: ValidationError) -> str:
@@ -151,4 +163,3 @@ def check(release: dict[str, Any]) -> None:
             f"The OCDS release is not valid: {found[0][0]}: {found[0][1]}",
             [FieldError(path, message) for path, message in found],
         )
-
