@@ -31,6 +31,7 @@ from civichub.commissioning.models.procurement import (
     Procurement,
     Score,
     Stage,
+    ocid_for,
     padded,
     unpadded,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "Stage",
     "Termination",
     "Variation",
+    "ocid_for",
     "padded",
     "unpadded",
 ]

@@ -6,6 +6,8 @@ council too, so each table is scoped by structure and a query of another council
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,6 +25,11 @@ def padded(codes: list[str]) -> str:
 
 def unpadded(text: str) -> list[str]:
     return text.split()
+
+
+def ocid_for(council: Any, key: Any) -> str:
+    """The platform's prefix, the council's GSS code and the record's id: stable, and naming the council."""
+    return f"{settings.CIVICHUB_OCID_PREFIX}-{council.gss_code}-{key}"
 
 
 class Commission(TenantScopedModel, TimestampedModel):
@@ -146,8 +153,13 @@ class Lot(TenantScopedModel, TimestampedModel):
     title = models.CharField(max_length=300)
     description = models.TextField(max_length=4000, blank=True)
     value_estimate = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    # The winning bid, set at award (the award follows the scores; see commissioning.evaluation).
+    # Set at award: the winning bid (the award follows the scores), or for a direct award or a call-off
+    # (no bids) only the supplier; the value is the bid's price or the agreed value.
     awarded_bid = models.ForeignKey("Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    awarded_provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="lots_awarded"
+    )
+    awarded_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
 
     class Meta(TenantScopedModel.Meta):
         ordering = ["number"]
