@@ -171,7 +171,8 @@ def _process(
     items += [
         ("awards", a, a)
         for a in awards.values()
-        if a.get("id") not in covered and a.get("status") != "cancelled"
+        # A pending award (in its standstill) is not yet a contract; an unsuccessful one never is.
+        if a.get("id") not in covered and a.get("status") in (None, "active")
     ]
     found = []
     for section, item, award in items:

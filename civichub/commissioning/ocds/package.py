@@ -36,7 +36,7 @@ from civichub.core.errors import Refused
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 100
-CHUNK = 2000
+CHUNK = 500
 LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 PUBLICATION_POLICY = "https://www.gov.uk/government/publications/procurement-act-2023-guidance-documents"
 
@@ -126,7 +126,7 @@ def stream(package_head: dict[str, Any], notices: QuerySet[Notice]) -> Iterator[
     for text in texts.iterator(chunk_size=CHUNK):
         batch.append(text if first else "," + text)
         first = False
-        if len(batch) >= 200:
+        if len(batch) >= 100:
             yield "\n".join(batch).encode()
             batch = []
     if batch:

@@ -23,7 +23,8 @@ def compile_release(releases: list[dict[str, Any]]) -> dict[str, Any]:
     """The compiled release of one ocid's releases (in date order)."""
     try:
         return merger().create_compiled_release(sorted(releases, key=lambda r: str(r.get("date", ""))))
-    except OCDSMergeError as exc:
+    except (OCDSMergeError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        # ocdsmerge meets a value it cannot key (a list where an id should be): the releases are at fault.
         raise Refused.on("releases", f"cannot be merged into a record: {exc}") from exc
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from civichub.commissioning.models import Commission, Contract, ContractVersion
 from civichub.commissioning.ocds.importing import ImportedContract, Party, Process
 from civichub.core import audit
@@ -93,6 +95,7 @@ def _fields(item: ImportedContract, provider: Organisation, commission: Commissi
     }
 
 
+@transaction.atomic
 def apply_records(actor: Actor, council: Any, processes: list[Process], progress: Progress) -> ImportResult:
     result = ImportResult()
     known: dict[str, Organisation] = {}
@@ -135,7 +138,7 @@ def apply_records(actor: Actor, council: Any, processes: list[Process], progress
                 council=council,
                 contract=contract,
                 number=contract.version,
-                snapshot=snapshot(contract),
+                snapshot=_snapshot(contract),
                 reason=f"Imported from OCDS ({item.ocid})",
                 created_by=actor.user,
             )
@@ -169,7 +172,7 @@ def apply_records(actor: Actor, council: Any, processes: list[Process], progress
     return result
 
 
-def snapshot(contract: Contract) -> dict[str, Any]:
+def _snapshot(contract: Contract) -> dict[str, Any]:
     return {
         "reference": contract.reference,
         "title": contract.title,

@@ -5,7 +5,8 @@ What each UK notice says, in OCDS terms (the Cabinet Office's UK extension names
 `documents[].noticeType`, and Find a Tender tags its releases the same way):
 
     UK1 pipeline, UK2 preliminary engagement, UK3 planned procurement  -> planning
-    UK4 tender, UK5 transparency (a direct award's justification)       -> tender
+    UK4 tender                                                          -> tender
+    UK5 transparency (a direct award, with its justification)           -> award
     UK6 contract award                                                  -> award
     UK7 contract details                                                -> contract
     UK9 contract performance (KPI ratings, breaches)                    -> implementation
@@ -23,27 +24,29 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from civichub.commissioning.models import (
     AwardCriterion,
     Bid,
     Breach,
-    Contract,
     Kpi,
     KpiAssessment,
     Lot,
     Termination,
     Variation,
 )
+from civichub.commissioning.ocds import schema
 from civichub.commissioning.ocds.parties import Parties
+from civichub.core.models import Organisation
 
 TAGS = {
     "UK1": "planning",
     "UK2": "planning",
     "UK3": "planning",
     "UK4": "tender",
-    "UK5": "tender",
+    "UK5": "award",
     "UK6": "award",
     "UK7": "contract",
     "UK9": "implementation",
@@ -122,7 +125,7 @@ def build(notice: Any) -> dict[str, Any]:
         "ocid": ocid_of(notice),
         "id": f"{kind}-{notice.pk}",
         "date": stamp(notice.published_at),
-        "tag": [TAGS[kind]],
+        "tag": list(notice.tags or [TAGS[kind]]),
         "initiationType": "tender",
         "language": "en",
         "buyer": buyer,
@@ -132,25 +135,57 @@ def build(notice: Any) -> dict[str, Any]:
         release["tender"] = _tender(notice, procurement, facts)
         if kind in ("UK1", "UK2", "UK3"):
             release["planning"] = _planning(procurement, facts)
-        if kind in ("UK6", "UK7", "UK9", "UK10", "UK11"):
+        if kind in ("UK6", "UK7", "UK9", "UK10", "UK11") and procurement.tender_deadline is not None:
             release["bids"] = {"statistics": _bid_statistics(procurement)}
-    if kind == "UK6" and procurement is not None:
+    if kind in ("UK5", "UK6") and procurement is not None:
         release["awards"] = _awards(procurement, parties, facts)
     if contract is not None and kind in ("UK7", "UK9", "UK10", "UK11"):
         release["awards"] = [_award_of_contract(contract, parties)]
         release["contracts"] = [_contract(notice, contract, facts)]
     release["parties"] = parties.as_list()
-    release["documents"] = [
-        {
-            "id": f"notice-{notice.pk}",
-            "documentType": DOCUMENT_TYPES[kind],
-            "noticeType": kind,
-            "title": notice.get_notice_type_display(),
-            "datePublished": stamp(notice.published_at),
-            "language": "en",
-        }
-    ]
+    _attach(release, kind, _notice_document(notice))
     return _without_empty(release)
+
+
+def _notice_document(notice: Any) -> dict[str, Any]:
+    return {
+        "id": f"notice-{notice.pk}",
+        "documentType": DOCUMENT_TYPES[notice.notice_type],
+        "noticeType": notice.notice_type,
+        "title": notice.get_notice_type_display(),
+        "datePublished": stamp(notice.published_at),
+        "language": "en",
+    }
+
+
+def _attach(release: dict[str, Any], kind: str, document: dict[str, Any]) -> None:
+    """The notice itself, as a document of the section it speaks of (OCDS has documents per section,
+    not per release): planning, the tender, each award, each contract, or its implementation."""
+    if kind in ("UK1", "UK2", "UK3"):
+        places = [release.setdefault("planning", {})]
+    elif kind in ("UK5", "UK6") and release.get("awards"):
+        places = release["awards"]
+    elif kind == "UK9" and release.get("contracts"):
+        places = [c.setdefault("implementation", {}) for c in release["contracts"]]
+    elif kind in ("UK7", "UK10", "UK11") and release.get("contracts"):
+        places = release["contracts"]
+    else:
+        places = [release.setdefault("tender", {"id": release["ocid"]})]
+    for place in places:
+        place.setdefault("documents", []).append(dict(document))
+
+
+def notice_document(release: dict[str, Any]) -> dict[str, Any] | None:
+    """The UK notice document of a release, wherever its section put it."""
+    sections = [release.get("planning") or {}, release.get("tender") or {}]
+    sections += release.get("awards") or []
+    for contract in release.get("contracts") or []:
+        sections += [contract, contract.get("implementation") or {}]
+    for section in sections:
+        for document in section.get("documents") or []:
+            if document.get("noticeType"):
+                return dict(document)
+    return None
 
 
 def _planning(procurement: Any, facts: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +212,7 @@ def _tender(notice: Any, procurement: Any, facts: dict[str, Any]) -> dict[str, A
         tender["status"] = TENDER_STATUS[kind]
     elif kind == "UK12":
         tender["status"] = "cancelled"
-        tender["statusDetails"] = facts.get("reason") or procurement.termination_reason or None
+        tender["statusDetails"] = facts.get("termination_reason") or procurement.termination_reason or None
     else:
         tender["status"] = "complete"
     if procurement.procedure == "direct_award":
@@ -237,25 +272,24 @@ def _bid_statistics(procurement: Any) -> list[dict[str, Any]]:
 
 
 def _awards(procurement: Any, parties: Parties, facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The awards the notice states (its facts: lot, supplier, value), with the standstill period."""
     awards = []
     standstill_end = procurement.standstill_ends
-    contracts = Contract.objects.for_council(procurement.council).filter(procurement=procurement)
-    for lot in _lots(procurement):
-        if lot.awarded_bid_id is None:
+    titles = {lot.number: lot.title for lot in _lots(procurement)}
+    for fact in facts.get("awards") or []:
+        supplier_id = (fact.get("supplier") or {}).get("id")
+        supplier = Organisation.objects.filter(pk=supplier_id).first() if supplier_id else None
+        if supplier is None:
             continue
-        winner = (
-            Bid.objects.for_council(procurement.council).select_related("bidder").get(pk=lot.awarded_bid_id)
-        )
-        contract = contracts.filter(lot=lot).first()
-        value = contract.value if contract is not None else facts.get("values", {}).get(str(lot.number))
+        number = fact.get("lot_number")
         award: dict[str, Any] = {
-            "id": f"lot-{lot.number}",
-            "title": lot.title,
-            "status": "active" if contract is not None else "pending",
+            "id": f"lot-{number}",
+            "title": titles.get(number),
+            "status": "pending",
             "date": stamp(procurement.awarded_at),
-            "value": money(value),
-            "suppliers": [parties.supplier(winner.bidder)],
-            "relatedLots": [str(lot.number)],
+            "value": money(fact.get("value")),
+            "suppliers": [parties.supplier(supplier)],
+            "relatedLots": [str(number)],
         }
         if standstill_end is not None and procurement.awarded_at is not None:
             award["standstillPeriod"] = {
@@ -313,7 +347,7 @@ def _contract(notice: Any, contract: Any, facts: dict[str, Any]) -> dict[str, An
         found["implementation"] = _implementation(contract)
     if kind == "UK11":
         termination = Termination.objects.for_council(contract.council).filter(contract=contract).first()
-        reason = facts.get("reason") or (termination.reason if termination else "")
+        reason = (facts.get("termination") or {}).get("reason") or (termination.reason if termination else "")
         found["terminationRationaleClassifications"] = [{"description": reason or "Terminated"}]
     return found
 
@@ -363,3 +397,12 @@ def _without_empty(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_empty(v) for v in value]
     return value
+
+
+def build_checked(notice: Any) -> dict[str, Any]:
+    """The builder publishing uses: in DEBUG and in the tests (CIVICHUB_OCDS_VALIDATE) every release is
+    validated against the extended schema as it is published, and an invalid one refuses the notice."""
+    release = build(notice)
+    if getattr(settings, "CIVICHUB_OCDS_VALIDATE", settings.DEBUG):
+        schema.check(release)
+    return release

@@ -1,36 +1,36 @@
-"""One procurement taken through every stage, with a UK notice published at each: the tests' and the
-benchmark's source of real releases.
-
-The stages are driven through commissioning's services where they exist; the notices through
-`commissioning.notices.publish_notice`, which builds and stores each release.
-"""
+"""Procurements taken through every stage by commissioning's own services, each stage publishing its UK
+notice (and so its OCDS release, built and validated by `publish_notice`): the tests' and the
+benchmark's source of real releases. The clock is moved by moving the deadline and the standstill, never
+by sleeping."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
-from civichub.commissioning.models import (
-    AwardCriterion,
-    Bid,
-    Breach,
-    Commission,
-    Contract,
-    Kpi,
-    KpiAssessment,
-    Lot,
-    Notice,
-    Procurement,
-    Termination,
-    Variation,
-)
-from civichub.commissioning.ocds.releases import build
-from civichub.core.models import Council, Organisation, OrganisationIdentifier, User
+from civichub.commissioning import selectors
+from civichub.commissioning.models import Contract, Notice, Procurement, Stage
+from civichub.commissioning.services import bidding, contracts, evaluation
+from civichub.commissioning.services import procurement as procuring
+from civichub.core.actors import Actor
+from civichub.core.models import Council, Membership, Organisation, OrganisationIdentifier, Role, User
+
+CRITERIA = [
+    {"name": "Quality of care", "kind": "quality", "weight": "60"},
+    {"name": "Price", "kind": "price", "weight": "30"},
+    {"name": "Social value", "kind": "social_value", "weight": "10"},
+]
+
+
+@dataclass
+class World:
+    council: Council
+    officer: Actor
+    bidders: list[tuple[Actor, Organisation]]
 
 
 @dataclass
@@ -40,171 +40,148 @@ class Lifecycle:
     contract: Contract | None = None
     notices: list[Notice] = field(default_factory=list)
 
+    def reread(self) -> Lifecycle:
+        self.notices = list(
+            Notice.objects.for_council(self.council)
+            .filter(procurement=self.procurement)
+            .order_by("published_at", "id")
+        )
+        return self
+
+
+def _user(name: str, role: Role, council: Council, organisation: Organisation | None = None) -> User:
+    user, made = User.objects.get_or_create(username=name, defaults={"first_name": "Test", "last_name": name})
+    if made:
+        Membership.objects.create(user=user, role=role, council=council, organisation=organisation)
+    return user
+
 
 def provider(name: str, number: str) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(name=name, kind="company")
-    OrganisationIdentifier.objects.get_or_create(
-        scheme="GB-COH", identifier=number, defaults={"organisation": organisation}
-    )
+    found = OrganisationIdentifier.objects.filter(scheme="GB-COH", identifier=number).first()
+    if found is not None:
+        return found.organisation
+    organisation = Organisation.objects.create(name=name, kind="company", postcode="WN1 1AA")
+    OrganisationIdentifier.objects.create(organisation=organisation, scheme="GB-COH", identifier=number)
     return organisation
 
 
-def publish(life: Lifecycle, notice_type: str, at: datetime, facts: dict[str, Any] | None = None) -> Notice:
-    notice = Notice.objects.create(
-        council=life.council,
-        procurement=life.procurement,
-        contract=life.contract,
-        notice_type=notice_type,
-        published_at=at,
-        facts=facts or {},
+def world(council: Council) -> World:
+    officer = Actor(user=_user(f"commissioner-{council.slug}", Role.COMMISSIONER, council), council=council)
+    bidders = []
+    for name, number in (("Helping Hands Care Ltd", "01234567"), ("Brightside Support Ltd", "07654321")):
+        organisation = provider(name, number)
+        staff = _user(f"staff-{number}-{council.slug}", Role.PROVIDER_STAFF, council, organisation)
+        bidders.append((Actor(user=staff, council=council), organisation))
+    return World(council=council, officer=officer, bidders=bidders)
+
+
+def _move(procurement: Procurement, **values: Any) -> Procurement:
+    Procurement.objects.for_council(procurement.council).filter(pk=procurement.pk).update(**values)
+    return Procurement.objects.for_council(procurement.council).get(pk=procurement.pk)
+
+
+def start(w: World, reference: str, **extra: Any) -> Procurement:
+    commission = procuring.create_commission(
+        w.officer,
+        w.council,
+        {
+            "title": f"Home care ({reference})",
+            "purpose": "People stay well and independent at home for longer",
+            "market_category_code": "home-care-18",
+        },
     )
-    notice.release = build(notice)
-    notice.tags = notice.release["tag"]
-    notice.save(update_fields=["release", "tags"])
-    life.notices.append(notice)
-    return notice
-
-
-def start(
-    council: Council, reference: str, *, value: Decimal = Decimal("250000.00"), at: datetime | None = None
-) -> Lifecycle:
-    at = at or timezone.now() - timedelta(days=400)
-    commission = Commission.objects.create(
-        council=council,
-        title=f"Home care {reference}",
-        purpose="People stay well and independent at home for longer",
-        commissioner_organisation=council.organisation,
+    return procuring.start_procurement(
+        w.officer,
+        commission,
+        {
+            "reference": reference,
+            "title": f"Home care in the borough ({reference})",
+            "value_estimate": "250000",
+        }
+        | extra,
     )
-    procurement = Procurement.objects.create(
-        council=council,
-        commission=commission,
-        reference=reference,
-        title=f"Home care in the borough ({reference})",
-        description="Care and support at home, by outcomes",
-        value_estimate=value,
-        ocid="",
+
+
+def to_contract(w: World, reference: str) -> Lifecycle:
+    """UK1 pipeline, UK2, UK3, UK4 tender, two sealed bids, scores, UK6 award, UK7 contract."""
+    procurement = start(w, reference)
+    procurement = procuring.advance(w.officer, procurement, Stage.PRELIMINARY_ENGAGEMENT)
+    procurement = procuring.advance(w.officer, procurement, Stage.PLANNED)
+    procuring.set_lots(w.officer, procurement, [{"title": "North"}], CRITERIA)
+    procurement = procuring.open_tender(w.officer, procurement, timezone.now() + timedelta(days=14))
+    lot = selectors.lots(procurement).get()
+    (winner, _), (other, _) = w.bidders
+    bidding.submit_bid(winner, procurement, lot.pk, "239999.50", "SEALED RESPONSE: we visit daily")
+    bidding.submit_bid(other, procurement, lot.pk, "251000.00", "SEALED RESPONSE: twice a day")
+    procurement = _move(procurement, tender_deadline=timezone.now() - timedelta(minutes=1))
+    marks = {w.bidders[0][1].pk: Decimal(8), w.bidders[1][1].pk: Decimal(6)}
+    for bid in selectors.opened_bids(w.officer, procurement):
+        for criterion in selectors.criteria_of(procurement, bid.lot):
+            evaluation.score_bid(
+                w.officer, procurement, bid.pk, criterion.pk, marks[bid.bidder_id], "As evidenced"
+            )
+    procurement = evaluation.award(w.officer, procurement)
+    procurement = _move(procurement, standstill_ends=timezone.localdate() - timedelta(days=1))
+    contract = contracts.make_contract(
+        w.officer,
+        procurement,
+        lot.pk,
+        {
+            "start_date": date(2026, 1, 1),
+            "end_date": date(2028, 12, 31),
+            "kpis": [{"name": "Visits on time", "target": "95% of visits within 15 minutes"}],
+        },
     )
-    procurement.ocid = f"{settings.CIVICHUB_OCID_PREFIX}-{council.gss_code}-{procurement.pk}"
-    procurement.save(update_fields=["ocid"])
-    Lot.objects.create(
-        council=council, procurement=procurement, number=1, title="North", value_estimate=value
-    )
-    for name, kind, weight in (
-        ("Quality", "quality", 60),
-        ("Price", "price", 30),
-        ("Social value", "social_value", 10),
-    ):
-        AwardCriterion.objects.create(
-            council=council, procurement=procurement, name=name, kind=kind, weight=weight
-        )
-    return Lifecycle(council=council, procurement=procurement)
+    return Lifecycle(council=w.council, procurement=procurement, contract=contract).reread()
 
 
-def run_to_contract(life: Lifecycle, bidder_user: User, *, at: datetime | None = None) -> Lifecycle:
-    """UK1 to UK7: pipeline, engagement, planned, tender, bids, award, contract."""
-    at = at or timezone.now() - timedelta(days=400)
-    procurement, council = life.procurement, life.council
-    publish(life, "UK1", at)
-    publish(life, "UK2", at + timedelta(days=10))
-    publish(life, "UK3", at + timedelta(days=20))
-    procurement.tender_deadline = at + timedelta(days=60)
-    procurement.stage = "tender"
-    procurement.save()
-    publish(life, "UK4", at + timedelta(days=30))
-    lot = Lot.objects.for_council(council).get(procurement=procurement)
-    winner = provider("Helping Hands Care Ltd", "01234567")
-    other = provider("Brightside Support Ltd", "07654321")
-    bids = [
-        Bid.objects.create(
-            council=council,
-            procurement=procurement,
-            lot=lot,
-            bidder=organisation,
-            submitted_by=bidder_user,
-            price=price,
-            response=f"SEALED RESPONSE of {organisation.name}",
-            submitted_at=at + timedelta(days=40),
-        )
-        for organisation, price in ((winner, "239999.50"), (other, "251000.00"))
-    ]
-    lot.awarded_bid = bids[0]
-    lot.save()
-    procurement.awarded_at = at + timedelta(days=70)
-    procurement.standstill_ends = (at + timedelta(days=82)).date()
-    procurement.stage = "standstill"
-    procurement.save()
-    publish(life, "UK6", at + timedelta(days=70), {"values": {"1": "239999.50"}})
-    life.contract = Contract.objects.create(
-        council=council,
-        procurement=procurement,
-        lot=lot,
-        bid=bids[0],
-        commission=procurement.commission,
-        provider=winner,
-        reference=f"{procurement.reference}-C1",
-        title=procurement.title,
-        value=Decimal("239999.50"),
-        start_date=(at + timedelta(days=90)).date(),
-        end_date=(at + timedelta(days=90 + 3 * 365)).date(),
-        ocid=procurement.ocid,
-    )
-    procurement.stage = "contract"
-    procurement.save()
-    publish(life, "UK7", at + timedelta(days=85))
-    return life
-
-
-def run_to_end(life: Lifecycle, *, at: datetime | None = None) -> Lifecycle:
-    """UK9, UK10, UK11 on the contract: a KPI rating and a breach, a variation, termination."""
-    at = at or timezone.now() - timedelta(days=400)
-    contract, council = life.contract, life.council
+def to_end(w: World, life: Lifecycle) -> Lifecycle:
+    """UK9 performance (a rating and a breach), UK10 a variation, UK11 termination."""
+    contract = life.contract
     assert contract is not None
-    kpi = Kpi.objects.create(council=council, contract=contract, name="Visits on time", target="95%")
-    KpiAssessment.objects.create(
-        council=council, kpi=kpi, period_end=date(2026, 3, 31), rating="approaching_target"
+    kpi = selectors.kpis(contract)[0][0]
+    contracts.assess_performance(
+        w.officer,
+        contract,
+        "2026-03-31",
+        [{"kpi_id": kpi.pk, "rating": "approaching_target", "note": "Winter"}],
     )
-    Breach.objects.create(
-        council=council,
-        contract=contract,
-        kpi=kpi,
-        description="Missed visits",
-        penalty=Decimal("1500"),
-        occurred_on=date(2026, 2, 1),
+    contracts.record_breach(
+        w.officer,
+        contract,
+        {"kpi_id": kpi.pk, "description": "Missed visits", "penalty": "1500", "occurred_on": "2026-02-01"},
     )
-    publish(life, "UK9", at + timedelta(days=200))
-    Variation.objects.create(
-        council=council,
-        contract=contract,
-        reason="More hours in winter",
-        cost_change=Decimal("12000.00"),
-        agreed_by="Both parties",
-        agreed_on=date(2026, 4, 1),
-        new_version=2,
+    contracts.vary_contract(
+        w.officer,
+        contract,
+        {"reason": "More hours in winter", "cost_change": "12000", "agreed_by": "Both parties"},
     )
-    contract.value += Decimal("12000.00")
-    contract.version = 2
-    contract.save()
-    publish(life, "UK10", at + timedelta(days=250))
-    Termination.objects.create(
-        council=council, contract=contract, reason="Provider left the market", terminated_on=date(2026, 6, 1)
+    contract = Contract.objects.for_council(contract.council).get(pk=contract.pk)
+    contracts.terminate_contract(
+        w.officer,
+        contract,
+        {"reason": "The provider left the market", "ratings": [{"kpi_id": kpi.pk, "rating": "inadequate"}]},
     )
-    contract.status = "terminated"
-    contract.save()
-    publish(life, "UK11", at + timedelta(days=300), {"reason": "Provider left the market"})
-    return life
+    life.contract = Contract.objects.for_council(contract.council).get(pk=contract.pk)
+    return life.reread()
 
 
-def direct_award(council: Council, reference: str, at: datetime | None = None) -> Lifecycle:
-    """UK5 (transparency) for a direct award, then UK12 when the procurement is terminated."""
-    at = at or timezone.now() - timedelta(days=300)
-    life = start(council, reference, at=at)
-    procurement = life.procurement
-    procurement.procedure = "direct_award"
-    procurement.direct_award_justification = "Extreme urgency: the previous provider failed"
-    procurement.save()
-    publish(life, "UK5", at)
-    procurement.stage = "terminated"
-    procurement.termination_reason = "The need was met another way"
-    procurement.save()
-    publish(life, "UK12", at + timedelta(days=5), {"reason": "The need was met another way"})
-    return life
+def direct_award(w: World, reference: str) -> Lifecycle:
+    """UK1, then UK5 (the transparency notice with its justification) and UK6."""
+    procurement = start(
+        w,
+        reference,
+        procedure="direct_award",
+        direct_award_justification="Extreme urgency: the provider failed",
+    )
+    procurement = evaluation.award_directly(w.officer, procurement, w.bidders[0][1].pk, "80000")
+    return Lifecycle(council=w.council, procurement=procurement).reread()
+
+
+def terminated(w: World, reference: str) -> Lifecycle:
+    """UK1, UK4, then UK12 when the procurement is ended."""
+    procurement = start(w, reference)
+    procuring.set_lots(w.officer, procurement, [{"title": "Whole borough"}], CRITERIA)
+    procurement = procuring.open_tender(w.officer, procurement, timezone.now() + timedelta(days=14))
+    procurement = procuring.terminate_procurement(w.officer, procurement, "The need has changed")
+    return Lifecycle(council=w.council, procurement=procurement).reread()

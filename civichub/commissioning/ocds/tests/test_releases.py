@@ -8,19 +8,21 @@ import json
 import pytest
 
 from civichub.commissioning.ocds import schema
-from civichub.commissioning.ocds.releases import DOCUMENT_TYPES, TAGS
+from civichub.commissioning.ocds.releases import DOCUMENT_TYPES, TAGS, notice_document
 from civichub.commissioning.ocds.tests import lifecycle
-from civichub.core.models import Role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def full(wigan, make_user):
-    bidder = make_user(Role.PROVIDER_STAFF, wigan)
-    life = lifecycle.run_to_end(lifecycle.run_to_contract(lifecycle.start(wigan, "WGN-001"), bidder))
-    direct = lifecycle.direct_award(wigan, "WGN-002")
-    return life.notices + direct.notices
+def full(wigan):
+    w = lifecycle.world(wigan)
+    life = lifecycle.to_end(w, lifecycle.to_contract(w, "WGN-001"))
+    return (
+        life.notices
+        + lifecycle.direct_award(w, "WGN-002").notices
+        + lifecycle.terminated(w, "WGN-003").notices
+    )
 
 
 def test_every_stage_validates_against_the_extended_schema(full) -> None:
@@ -28,10 +30,11 @@ def test_every_stage_validates_against_the_extended_schema(full) -> None:
     for notice in full:
         assert schema.problems(notice.release) == [], notice.notice_type
         seen.add(notice.notice_type)
-        document = notice.release["documents"][0]
+        document = notice_document(notice.release)
+        assert document is not None
         assert document["noticeType"] == notice.notice_type
         assert document["documentType"] == DOCUMENT_TYPES[notice.notice_type]
-        assert notice.release["tag"] == [TAGS[notice.notice_type]]
+        assert notice.release["tag"] == notice.tags == [TAGS[notice.notice_type]]
     assert seen == {"UK1", "UK2", "UK3", "UK4", "UK5", "UK6", "UK7", "UK9", "UK10", "UK11", "UK12"}
 
 
@@ -49,22 +52,37 @@ def test_lots_carry_weighted_award_criteria(full) -> None:
     tender = next(n for n in full if n.notice_type == "UK4").release["tender"]
     criteria = tender["lots"][0]["awardCriteria"]["criteria"]
     weights = {c["name"]: c["numbers"][0] for c in criteria}
-    assert weights["Quality"] == {"number": 60.0, "weight": "percentageExact"}
+    assert weights["Quality of care"] == {"number": 60.0, "weight": "percentageExact"}
     assert sum(c["numbers"][0]["number"] for c in criteria) == 100
 
 
 def test_performance_change_and_termination(full) -> None:
     by_type = {n.notice_type: n.release for n in full}
-    metrics = by_type["UK9"]["contracts"][0]["implementation"]["metrics"]
-    assert metrics[0]["observations"][0]["measureClassification"]["id"] == "slightlyBelow"
-    failures = by_type["UK9"]["contracts"][0]["implementation"]["performanceFailures"]
-    assert failures[0]["penaltyValue"] == {"amount": 1500, "currency": "GBP"}
+    first, at_end = [n.release["contracts"][0] for n in full if n.notice_type == "UK9"]
+    observation = first["implementation"]["metrics"][0]["observations"][0]
+    assert observation["measureClassification"] == {
+        "id": "slightlyBelow",
+        "description": "Approaching target",
+    }
+    ratings = [
+        o["measureClassification"]["id"] for o in at_end["implementation"]["metrics"][0]["observations"]
+    ]
+    assert ratings == ["slightlyBelow", "significantlyBelow"]
+    failure = at_end["implementation"]["performanceFailures"][0]
+    assert failure["penaltyValue"] == {"amount": 1500, "currency": "GBP"}
+    assert failure["requirement"] == "Visits on time"
     amendment = by_type["UK10"]["contracts"][0]["amendments"][0]
     assert amendment["rationale"] == "More hours in winter"
     assert by_type["UK10"]["contracts"][0]["value"]["amount"] == 251999.5
     assert by_type["UK11"]["contracts"][0]["status"] == "terminated"
+    assert by_type["UK11"]["contracts"][0]["terminationRationaleClassifications"] == [
+        {"description": "The provider left the market"}
+    ]
     assert by_type["UK12"]["tender"]["status"] == "cancelled"
+    assert by_type["UK12"]["tender"]["statusDetails"] == "The need has changed"
     assert by_type["UK5"]["tender"]["procurementMethod"] == "direct"
+    assert by_type["UK5"]["tender"]["procurementMethodRationale"].startswith("Extreme urgency")
+    assert by_type["UK5"]["awards"][0]["suppliers"][0]["id"] == "GB-COH-01234567"
 
 
 def test_releases_of_one_process_share_its_ocid_and_have_unique_ids(full) -> None:
@@ -81,7 +99,7 @@ def test_sealed_bids_never_appear_before_the_award(full) -> None:
         assert "SEALED RESPONSE" not in text
         assert "251000" not in text
         assert "Brightside" not in text
-        if notice.notice_type in ("UK1", "UK2", "UK3", "UK4", "UK5", "UK12"):
+        if notice.notice_type in ("UK1", "UK2", "UK3", "UK4", "UK12"):
             assert "bids" not in notice.release
             assert "Helping Hands" not in text
     award = next(n for n in full if n.notice_type == "UK6").release
