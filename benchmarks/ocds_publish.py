@@ -165,6 +165,26 @@ def bare(council: Any) -> tuple[float, int]:
     return time.perf_counter() - started, sink.size
 
 
+def bare_text(council: Any) -> float:
+    """The floor: the same rows' stored text by a bare cursor into the sink, with no JSON at all."""
+    from django.db import connection
+
+    from civichub.commissioning.models import Notice
+
+    sink = Sink()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT CAST(release AS text) FROM {Notice._meta.db_table} "  # noqa: S608
+            "WHERE council_id = %s ORDER BY published_at, id",
+            [council.pk.hex if connection.vendor == "sqlite" else council.pk],
+        )
+        while rows := cursor.fetchmany(2000):
+            for (release,) in rows:
+                sink.write(release.encode())
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contracts", type=int, default=10_000)
@@ -216,6 +236,11 @@ def main() -> None:
             f"bare cursor + json.dumps of the same {big:,} rows: {bare_took:.2f} s "
             f"({bare_size / 1048576:.1f} MB), "
             f"{big / bare_took:,.0f} releases/s; the streamed download is {took / bare_took:.2f}x that"
+        )
+        floor = bare_text(wigan)
+        print(
+            f"bare cursor, stored text only (no JSON, no HTTP): {floor:.2f} s, "
+            f"{big / floor:,.0f} releases/s; the streamed download is {took / floor:.2f}x that"
         )
 
 
