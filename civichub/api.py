@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from civichub.commissioning.api import router as commissioning_router
 from civichub.commissioning.ocds.api import router as ocds_router
 from civichub.core import throttle
 from civichub.core.api import router as core_router
@@ -187,4 +188,5 @@ api.add_router("/", needs_router)
 api.add_router("/", funding_router)
 api.add_router("/", records_router)
 api.add_router("/", decisions_router)
+api.add_router("/", commissioning_router)
 api.add_router("/", ocds_router)

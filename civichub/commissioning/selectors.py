@@ -11,7 +11,7 @@ content.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -208,6 +208,25 @@ def ranking(procurement: Procurement, lot: Lot) -> list[Ranked]:
     return sorted(ranked, key=lambda r: (-r.total, r.bid.submitted_at))
 
 
+def rankings(actor: Actor, procurement: Procurement) -> list[dict[str, Any]]:
+    """Every lot's ranking, for evaluators, once the deadline has passed (it names the bidders)."""
+    policy.require(actor, "commissioning.bids.evaluate", procurement.council)
+    if is_sealed(procurement):
+        raise Conflict.on("tender_deadline", "Bids are sealed until the tender deadline has passed")
+    return [
+        {
+            "lot_id": lot.pk,
+            "lot_number": lot.number,
+            "bid_id": r.bid.pk,
+            "bidder": r.bid.bidder.name,
+            "total": r.total,
+            "complete": r.complete,
+        }
+        for lot in lots(procurement)
+        for r in ranking(procurement, lot)
+    ]
+
+
 # --- Contracts ------------------------------------------------------------------------------------
 
 
@@ -288,7 +307,10 @@ def assessment_due(contract: Contract, today: date | None = None) -> bool:
         .values_list("period_end", flat=True)
         .first()
     )
-    return (last or contract.start_date) + timedelta(days=365) <= today
+    since = last or contract.start_date
+    # A year on, the same date (28 February for a 29th).
+    year_on = since.replace(year=since.year + 1, day=min(since.day, 28) if since.month == 2 else since.day)
+    return year_on <= today
 
 
 def breaches(contract: Contract) -> QuerySet[Breach]:

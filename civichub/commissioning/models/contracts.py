@@ -66,6 +66,10 @@ class Contract(TenantScopedModel, TimestampedModel):
             models.Index(fields=["ocid"]),
         ]
 
+    @property
+    def provider_name(self) -> str:
+        return self.provider.name
+
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 

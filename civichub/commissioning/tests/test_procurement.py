@@ -140,7 +140,7 @@ def test_only_provider_staff_bid_and_a_second_bid_replaces_the_first(people, ten
 def test_bids_are_sealed_in_the_database_and_in_every_record_of_them(people, tendering) -> None:
     lot = selectors.lots(tendering).get()
     bid = bidding.submit_bid(people["north"], tendering, lot.pk, "123456.78", "Our secret method")
-    key = Bid._meta.pk.get_db_prep_value(bid.pk, connection)  # type: ignore[union-attr]
+    key = Bid._meta.pk.get_db_prep_value(bid.pk, connection)
     with connection.cursor() as cursor:
         cursor.execute("SELECT price, response FROM commissioning_bid WHERE id = %s", [key])
         price, response = cursor.fetchone()
@@ -223,10 +223,12 @@ def test_the_award_follows_the_scores(people, tendering) -> None:
 
 
 def test_the_standstill_counts_8_working_days_over_bank_holidays() -> None:
-    # Awarded on Thursday 17 December 2026: Christmas Day, Boxing Day (substitute Monday 28th) and New
-    # Year's Day are not working days, so the standstill runs to Wednesday 6 January 2027.
-    assert add_working_days(date(2026, 12, 17), 8) == date(2027, 1, 6)
-    assert not is_working_day(date(2026, 12, 28))
+    # Awarded on Thursday 17 December 2026: Christmas Day and Boxing Day's substitute (Monday 28th; the
+    # 26th is a Saturday) are not working days, so the standstill runs to Thursday 31 December, not the 29th.
+    assert add_working_days(date(2026, 12, 17), 8) == date(2026, 12, 31)
+    assert not is_working_day(date(2026, 12, 25)) and not is_working_day(date(2026, 12, 28))
+    # And from 24 December: 29, 30, 31 December, 4 to 8 January (New Year's Day is a Friday).
+    assert add_working_days(date(2026, 12, 24), 8) == date(2027, 1, 8)
 
 
 def test_a_direct_award_publishes_its_justification_then_the_award(people, commission) -> None:
@@ -282,10 +284,21 @@ def test_terminating_a_procurement_publishes_uk12(people, tendering) -> None:
         bidding.submit_bid(people["north"], ended, selectors.lots(ended).get().pk, "1", "x")
 
 
-def test_another_councils_procurement_is_not_found(people, tendering, sunderland) -> None:
+def test_another_councils_procurement_is_not_found(people, tendering, sunderland, make_user) -> None:
     from django.http import Http404
 
+    from civichub.commissioning.services.procurement import create_commission
+    from civichub.core.actors import Actor
+    from civichub.core.models import Role
+
+    theirs = Actor(user=make_user(Role.COMMISSIONER, sunderland), council=sunderland)
+    their_commission = create_commission(theirs, sunderland, {"title": "Day care", "purpose": "Company"})
+    their_procurement = procuring.start_procurement(
+        theirs, their_commission, {"reference": "S-1", "title": "x"}
+    )
     with pytest.raises(Http404):
-        selectors.procurement(people["officer"], sunderland, tendering.pk)
+        selectors.procurement(people["officer"], tendering.council, their_procurement.pk)
+    with pytest.raises(PermissionDenied):
+        selectors.procurement(people["officer"], sunderland, their_procurement.pk)
     with pytest.raises(PermissionDenied):
         procuring.open_tender(people["officer"].acting_for(sunderland), tendering, timezone.now())
