@@ -69,10 +69,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     try:
         moment, notice_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         when = parse_datetime(moment)
-        if when is None:
+        if when is None or timezone.is_naive(when):
             raise ValueError(moment)
-        return when, UUID(notice_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        return when.astimezone(UTC), UUID(notice_id)
+    except (ValueError, TypeError, OverflowError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
         raise Refused.on("cursor", "is not a cursor this API gave: follow links.next") from None
 
 
@@ -88,9 +88,12 @@ def page(
         raise Refused.on("limit", f"must be between 1 and {MAX_LIMIT}")
     notices = published(councils)
     if updated_from is not None:
-        if timezone.is_naive(updated_from):
-            updated_from = timezone.make_aware(updated_from, UTC)
-        notices = notices.filter(published_at__gte=updated_from)
+        try:
+            # The database compares in UTC: a date-time at the edge of the calendar cannot be one.
+            since = updated_from.replace(tzinfo=UTC) if timezone.is_naive(updated_from) else updated_from
+            notices = notices.filter(published_at__gte=since.astimezone(UTC))
+        except OverflowError:
+            raise Refused.on("updatedFrom", "is out of range") from None
     if cursor:
         after, after_id = decode_cursor(cursor)
         notices = notices.filter(Q(published_at__gt=after) | Q(published_at=after, id__gt=after_id))

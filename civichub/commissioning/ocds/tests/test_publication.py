@@ -107,7 +107,16 @@ def test_a_record_compiles_every_release_of_its_ocid(client, published, wigan) -
 
 @pytest.mark.parametrize(
     "query",
-    ["cursor=not-ours", "cursor=WyJ4Il0", "updatedFrom=yesterday", "limit=0", "limit=101"],
+    [
+        "cursor=not-ours",
+        "cursor=WyJ4Il0",
+        "updatedFrom=yesterday",
+        # At the calendar's edge: no UTC date-time to compare with.
+        "updatedFrom=0001-01-01T00:00:00%2B05:00",
+        "updatedFrom=9999-12-31T23:59:59-05:00",
+        "limit=0",
+        "limit=101",
+    ],
 )
 def test_bad_paging_parameters_are_refused_by_name(client, query) -> None:
     response = client.get(f"/api/v1/ocds/releases?{query}")
