@@ -22,6 +22,7 @@ from ninja.security import HttpBearer, django_auth
 
 from civichub.commissioning.api import router as commissioning_router
 from civichub.commissioning.api_money import router as money_router
+from civichub.commissioning.ocds.api import router as ocds_router
 from civichub.core import throttle
 from civichub.core.api import router as core_router
 from civichub.core.errors import Refused
@@ -194,3 +195,4 @@ api.add_router("/", records_router)
 api.add_router("/", decisions_router)
 api.add_router("/", commissioning_router)
 api.add_router("/", money_router)
+api.add_router("/", ocds_router)

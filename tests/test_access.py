@@ -70,12 +70,20 @@ PUBLIC_API = {
     ("get", "/api/v1/c/{council_slug}/funding/past-grants/{code}"),
     ("get", "/api/v1/c/{council_slug}/grants/360giving.json"),
     ("get", "/api/v1/contracts-register/{council_slug}"),
+    # OCDS: the platform's and each council's release packages, their downloads and records.
+    ("get", "/api/v1/ocds/releases"),
+    ("get", "/api/v1/ocds/releases/download"),
+    ("get", "/api/v1/ocds/records/{ocid}"),
+    ("get", "/api/v1/c/{council_slug}/ocds/releases"),
+    ("get", "/api/v1/c/{council_slug}/ocds/releases/download"),
+    ("get", "/api/v1/c/{council_slug}/ocds/records/{ocid}"),
 }
 
 
 # Ids of public open-data pages (the Open Referral API): any value will do, they are not council data.
 OPEN_DATA_IDS = {
-    name: "00000000-0000-0000-0000-000000000000" for name in ("sal_id", "org_id", "taxonomy_id", "term_id")
+    name: "00000000-0000-0000-0000-000000000000"
+    for name in ("sal_id", "org_id", "taxonomy_id", "term_id", "ocid")
 }
 
 

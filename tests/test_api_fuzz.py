@@ -168,6 +168,8 @@ def seed() -> None:
     ids = {
         "token": token,
         "council_slug": "wigan",
+        # OCDS: the call-off's process, whose notices (UK1, UK6, UK7) are published releases.
+        "ocid": procurement.ocid,
         "organisation_id": str(provider.organisation_id),  # type: ignore[union-attr]
         "provider_id": str(provider.pk),  # type: ignore[union-attr]
         "token_id": str(spare.pk),

@@ -17,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The tests' webhook receivers listen on 127.0.0.1.
 CIVICHUB_WEBHOOKS_ALLOW_LOOPBACK = True
+
+# Every OCDS release is validated against the extended schema as its notice is published (ADR 0020).
+CIVICHUB_OCDS_VALIDATE = True

@@ -139,8 +139,8 @@ def parse_csv(
 def parse_json_records(raw: bytes, source: str) -> list[tuple[int, dict[str, Any]]]:
     """The objects of a JSON file as (record number, object), or ImportRejected saying where it breaks.
 
-    The file is a list of objects, a page of them under "contents" (the ORUK shape), or a 360Giving
-    package with them under "grants".
+    The file is a list of objects, a page of them under "contents" (the ORUK shape), a 360Giving
+    package with them under "grants", or an OCDS release package with them under "releases".
     """
     try:
         document = json.loads(raw.decode("utf-8-sig"))
@@ -150,12 +150,19 @@ def parse_json_records(raw: bytes, source: str) -> list[tuple[int, dict[str, Any
         ) from exc
     except json.JSONDecodeError as exc:
         raise ImportRejected([RowError(source, exc.lineno, None, f"is not valid JSON: {exc.msg}")]) from exc
-    items = document.get("contents", document.get("grants")) if isinstance(document, dict) else document
+    items = (
+        document
+        if not isinstance(document, dict)
+        else next((document[key] for key in ("contents", "grants", "releases") if key in document), None)
+    )
     if not isinstance(items, list):
         raise ImportRejected(
             [
                 RowError(
-                    source, None, None, "must be a list of records, or a page with 'contents' (or 'grants')"
+                    source,
+                    None,
+                    None,
+                    "must be a list of records, or a page with 'contents' (or 'grants', or 'releases')",
                 )
             ]
         )
