@@ -28,6 +28,7 @@ from civichub.funding.api import router as funding_router
 from civichub.integration.api import router as integration_router
 from civichub.market.api import router as market_router
 from civichub.needs.api import router as needs_router
+from civichub.people.api import router as people_router
 from civichub.places.api import router as places_router
 from civichub.records.api import router as records_router
 from civichub.records.register_api import router as decisions_router
@@ -186,3 +187,4 @@ api.add_router("/", needs_router)
 api.add_router("/", funding_router)
 api.add_router("/", records_router)
 api.add_router("/", decisions_router)
+api.add_router("/", people_router)

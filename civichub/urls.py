@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("civichub.needs.urls")),
     path("", include("civichub.funding.urls")),
     path("", include("civichub.records.urls")),
+    path("", include("civichub.people.urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "civichub.needs",
     "civichub.funding",
     "civichub.records",
+    "civichub.people",
     "civichub.demo",
 ]
 
