@@ -12,12 +12,61 @@ from datetime import date, timedelta
 
 from civichub.people.checks import nhs_number_valid
 
-FIRST = ["Margaret", "William", "Aisha", "Oliver", "Amelia", "Robert", "Elizabeth", "James", "Fatima", "Thomas",
-         "Jessica", "Daniel", "Chloe", "Mohammed", "Sophie", "Harry", "Grace", "Jack", "Emily", "George"]
-NICKNAMES = {"Margaret": "Peggy", "William": "Bill", "Robert": "Bob", "Elizabeth": "Liz", "James": "Jim",
-             "Thomas": "Tom", "Jessica": "Jess", "Daniel": "Dan", "Harry": "Hal"}
-SURNAMES = ["Hughes", "Turner", "Khan", "Price", "Walsh", "Ashworth", "Hodgson", "Begum", "Fairclough", "Okafor",
-            "Lowe", "Marsden", "Ramsbottom", "Hindley", "Patel", "Nuttall", "Whittle", "Sharples", "Unsworth", "Leigh"]
+FIRST = [
+    "Margaret",
+    "William",
+    "Aisha",
+    "Oliver",
+    "Amelia",
+    "Robert",
+    "Elizabeth",
+    "James",
+    "Fatima",
+    "Thomas",
+    "Jessica",
+    "Daniel",
+    "Chloe",
+    "Mohammed",
+    "Sophie",
+    "Harry",
+    "Grace",
+    "Jack",
+    "Emily",
+    "George",
+]
+NICKNAMES = {
+    "Margaret": "Peggy",
+    "William": "Bill",
+    "Robert": "Bob",
+    "Elizabeth": "Liz",
+    "James": "Jim",
+    "Thomas": "Tom",
+    "Jessica": "Jess",
+    "Daniel": "Dan",
+    "Harry": "Hal",
+}
+SURNAMES = [
+    "Hughes",
+    "Turner",
+    "Khan",
+    "Price",
+    "Walsh",
+    "Ashworth",
+    "Hodgson",
+    "Begum",
+    "Fairclough",
+    "Okafor",
+    "Lowe",
+    "Marsden",
+    "Ramsbottom",
+    "Hindley",
+    "Patel",
+    "Nuttall",
+    "Whittle",
+    "Sharples",
+    "Unsworth",
+    "Leigh",
+]
 STREETS = ["Mill Lane", "Church Road", "Station Road", "Elm Close", "Wigan Lane", "Park Avenue", "Moor Road"]
 SYSTEMS = ["council-tax", "adult-social-care", "housing"]
 
@@ -37,7 +86,9 @@ def _typo(rng: random.Random, text: str) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
-def people_records(postcodes: list[str], people: int = 30, seed: int = 7) -> tuple[list[dict[str, str]], dict[str, int]]:
+def people_records(
+    postcodes: list[str], people: int = 30, seed: int = 7
+) -> tuple[list[dict[str, str]], dict[str, int]]:
     """(rows of the import's columns, {source_system:record_id: the true person's number})."""
     rng = random.Random(seed)
     rows: list[dict[str, str]] = []

@@ -33,7 +33,9 @@ def actor(analyst: User, wigan: Council) -> Actor:
 
 @pytest.fixture
 def postcodes(wigan: Council) -> list[str]:
-    return list(places.live_postcodes_in(wigan.gss_code).values_list("postcode", flat=True)[:40])
+    # Spread over the borough (every 97th postcode), so people fall in many wards, most of them few.
+    every = list(places.live_postcodes_in(wigan.gss_code).values_list("postcode", flat=True))
+    return every[::97][:40]
 
 
 @pytest.fixture

@@ -28,17 +28,35 @@ def problems(exc: pytest.ExceptionInfo[ImportRejected]) -> list[tuple[int | None
 @pytest.mark.parametrize(
     ("row", "field", "words"),
     [
-        (f"A1,council-tax,Ann,Lowe,F,07/03/1950,1 Mill Lane,WN1 1AA,{GOOD_NHS}", "date_of_birth", "YYYY-MM-DD"),
-        (f"A1,council-tax,Ann,Lowe,F,1950-02-30,1 Mill Lane,WN1 1AA,{GOOD_NHS}", "date_of_birth", "not a date"),
+        (
+            f"A1,council-tax,Ann,Lowe,F,07/03/1950,1 Mill Lane,WN1 1AA,{GOOD_NHS}",
+            "date_of_birth",
+            "YYYY-MM-DD",
+        ),
+        (
+            f"A1,council-tax,Ann,Lowe,F,1950-02-30,1 Mill Lane,WN1 1AA,{GOOD_NHS}",
+            "date_of_birth",
+            "not a date",
+        ),
         (f"A1,council-tax,Ann,Lowe,F,2999-01-01,1 Mill Lane,WN1 1AA,{GOOD_NHS}", "date_of_birth", "future"),
         ("A1,council-tax,Ann,Lowe,F,1950-03-07,1 Mill Lane,WN1 1AA,9434765918", "nhs_number", "modulus 11"),
         ("A1,council-tax,Ann,Lowe,F,1950-03-07,1 Mill Lane,WN1 1AA,94347659", "nhs_number", "modulus 11"),
-        (f"A1,council-tax,Ann,Lowe,F,1950-03-07,1 Mill Lane,NOT A CODE,{GOOD_NHS}", "postcode", "not a UK postcode"),
-        (f"A1,Council Tax!,Ann,Lowe,F,1950-03-07,1 Mill Lane,WN1 1AA,{GOOD_NHS}", "source_system", "source system"),
+        (
+            f"A1,council-tax,Ann,Lowe,F,1950-03-07,1 Mill Lane,NOT A CODE,{GOOD_NHS}",
+            "postcode",
+            "not a UK postcode",
+        ),
+        (
+            f"A1,Council Tax!,Ann,Lowe,F,1950-03-07,1 Mill Lane,WN1 1AA,{GOOD_NHS}",
+            "source_system",
+            "source system",
+        ),
         (f",council-tax,Ann,Lowe,F,1950-03-07,1 Mill Lane,WN1 1AA,{GOOD_NHS}", "record_id", "record's id"),
     ],
 )
-def test_each_bad_field_is_named_by_line_and_field_and_nothing_is_loaded(wigan, actor, row, field, words) -> None:
+def test_each_bad_field_is_named_by_line_and_field_and_nothing_is_loaded(
+    wigan, actor, row, field, words
+) -> None:
     good = "B1,housing,Bob,Lowe,M,1951-01-02,2 Mill Lane,WN1 1AA,\n"
     with pytest.raises(ImportRejected) as exc:
         load(actor, wigan, good + row + "\n")
@@ -47,7 +65,9 @@ def test_each_bad_field_is_named_by_line_and_field_and_nothing_is_loaded(wigan, 
     assert not SourceRecord.objects.for_council(wigan).exists()
 
 
-def test_a_record_id_twice_for_one_source_is_refused_but_the_same_id_in_two_sources_is_not(wigan, actor) -> None:
+def test_a_record_id_twice_for_one_source_is_refused_but_the_same_id_in_two_sources_is_not(
+    wigan, actor
+) -> None:
     body = "A1,housing,Ann,Lowe,F,,,,\nA1,council-tax,Ann,Lowe,F,,,,\nA1,housing,Ann,Low,F,,,,\n"
     with pytest.raises(ImportRejected) as exc:
         load(actor, wigan, body)
@@ -76,7 +96,9 @@ def test_every_problem_of_a_file_is_reported_at_once(wigan, actor) -> None:
 
 
 def test_a_well_formed_postcode_we_do_not_hold_is_kept_and_flagged(wigan, actor, postcodes) -> None:
-    run, _ = load(actor, wigan, f"A1,housing,Ann,Lowe,F,,,ZZ9 9ZZ,\nA2,housing,Bo,Lowe,M,,,{postcodes[0].lower()},\n")
+    run, _ = load(
+        actor, wigan, f"A1,housing,Ann,Lowe,F,,,ZZ9 9ZZ,\nA2,housing,Bo,Lowe,M,,,{postcodes[0].lower()},\n"
+    )
     kept = {r.record_id: r for r in SourceRecord.objects.for_council(wigan)}
     assert kept["A1"].postcode == "ZZ9 9ZZ" and kept["A1"].postcode_not_held
     assert kept["A2"].postcode == postcodes[0] and not kept["A2"].postcode_not_held
@@ -97,9 +119,20 @@ def test_loading_the_same_source_id_again_updates_the_record(wigan, actor) -> No
 
 def test_one_record_through_the_api_is_checked_the_same_way(wigan, actor) -> None:
     with pytest.raises(Refused) as exc:
-        records.load_one(actor, wigan, {"record_id": "A1", "source_system": "housing", "nhs_number": "1234567890", "date_of_birth": "1/2/1950"})
+        records.load_one(
+            actor,
+            wigan,
+            {
+                "record_id": "A1",
+                "source_system": "housing",
+                "nhs_number": "1234567890",
+                "date_of_birth": "1/2/1950",
+            },
+        )
     assert {e.field for e in exc.value.errors} == {"nhs_number", "date_of_birth"}
-    made = records.load_one(actor, wigan, {"record_id": "A1", "source_system": "housing", "first_name": "Ann"})
+    made = records.load_one(
+        actor, wigan, {"record_id": "A1", "source_system": "housing", "first_name": "Ann"}
+    )
     assert made.first_name == "Ann" and made.person_id is None  # no model yet: waits for a full run
 
 
