@@ -81,3 +81,4 @@ bench: setup
 	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000
 	$(RUN) python benchmarks/records.py
 	scripts/with-postgres $(RUN) python benchmarks/records.py
+	$(RUN) python benchmarks/people_incremental.py --stored 1000000

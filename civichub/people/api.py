@@ -117,10 +117,10 @@ def start_run(request: HttpRequest, council_slug: str, payload: RunIn) -> tuple[
     return 202, linkage.start_run(actor, council, retrain=payload.retrain)
 
 
-@router.get(f"{C}/runs/{{run_id}}", response=RunOut, summary="A linkage run and its progress")
-def run(request: HttpRequest, council_slug: str, run_id: UUID) -> Any:
+@router.get(f"{C}/runs/{{linkage_run_id}}", response=RunOut, summary="A linkage run and its progress")
+def run(request: HttpRequest, council_slug: str, linkage_run_id: UUID) -> Any:
     _, council = council_actor(request, council_slug, "people.linkage.run")
-    return selectors.run(council, run_id)
+    return selectors.run(council, linkage_run_id)
 
 
 @router.get(

@@ -9,6 +9,6 @@ from types import ModuleType
 
 
 def engine() -> ModuleType:
-    from civichub.people import linkage
+    import civichub.people.linkage as linkage
 
     return linkage

@@ -87,9 +87,11 @@ def _typo(rng: random.Random, text: str) -> str:
 
 
 def people_records(
-    postcodes: list[str], people: int = 30, seed: int = 7
+    postcodes: list[str], people: int = 30, seed: int = 7, *, twins: bool = False
 ) -> tuple[list[dict[str, str]], dict[str, int]]:
-    """(rows of the import's columns, {source_system:record_id: the true person's number})."""
+    """(rows of the import's columns, {source_system:record_id: the true person's number}). With
+    twins, every tenth person has a twin in council tax: same surname, birthday and address, another
+    first name and no NHS number: the pairs a reviewer must decide."""
     rng = random.Random(seed)
     rows: list[dict[str, str]] = []
     truth: dict[str, int] = {}
@@ -128,6 +130,12 @@ def people_records(
                 row["address_line"] = f"{rng.randint(1, 200)} {rng.choice(STREETS)}"
             rows.append(row)
             truth[f"{system}:{row['record_id']}"] = n
+        if twins and n % 10 == 0:
+            first_row = rows[-(2 + n % 2)]
+            twin = dict(first_row, record_id=f"CO-{n:05d}T", first_name=FIRST[(n + 3) % len(FIRST)])
+            twin.update(source_system="council-tax", nhs_number="", service="")
+            rows.append(twin)
+            truth[f"council-tax:{twin['record_id']}"] = people + n
     return rows, truth
 
 

@@ -53,6 +53,11 @@ def _person(council: Council, person_id: UUID | str) -> Person:
     return found
 
 
+def reference_of(council: Council, person_id: UUID | str) -> str:
+    """A golden record's reference (no personal data: the page asking for a purpose shows it), or 404."""
+    return _person(council, person_id).reference
+
+
 @dataclass(frozen=True)
 class PersonView:
     person: Person
@@ -78,6 +83,15 @@ def person(actor: Actor, council: Council, person_id: UUID | str, purpose: str) 
     )
     names = places.ward_names([found.ward_code])
     return PersonView(found, records, names.get(found.ward_code, found.ward_code))
+
+
+def person_references(council: Council) -> dict[str, str]:
+    """{source_system:record_id: its golden record's reference}, for the batch command's output file
+    (references only: the command writes no one's name)."""
+    rows = SourceRecord.objects.for_council(council).values_list(
+        "source_system", "record_id", "person__reference"
+    )
+    return {f"{s}:{r}": ref or "" for s, r, ref in rows.iterator(chunk_size=10000)}
 
 
 def people(council: Council) -> QuerySet[Person]:

@@ -10,14 +10,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from civichub.core import policy
 from civichub.core.access import actor_of, council_page, user_of
-from civichub.core.errors import Refused
+from civichub.core.errors import NotFound, Refused
 from civichub.core.models import Council
 from civichub.people import charts, selectors
 from civichub.people.models import SHAREABLE_FIELDS, Purpose
@@ -136,6 +135,7 @@ def review_pair(request: HttpRequest, council: Council, pair_id: UUID) -> HttpRe
 @council_page("people.records.view")
 def person(request: HttpRequest, council: Council, person_id: UUID) -> HttpResponse:
     """A golden record's records, once the reader says why (the read is audited with it)."""
+    selectors.reference_of(council, person_id)  # another council's golden record: 404 before anything
     purpose = request.GET.get("purpose", "")
     if not purpose:
         return _page(
@@ -166,6 +166,7 @@ def person(request: HttpRequest, council: Council, person_id: UUID) -> HttpRespo
 @council_page("people.sar.produce")
 def subject_access(request: HttpRequest, council: Council, person_id: UUID) -> HttpResponse:
     """The subject access export, readable (or ?format=json to download): its production is audited."""
+    selectors.reference_of(council, person_id)  # another council's golden record: 404 before anything
     purpose = request.GET.get("purpose", "")
     title = "Subject access export"
     if not purpose:
@@ -223,6 +224,8 @@ def merges(request: HttpRequest, council: Council) -> HttpResponse:
 def unmerge(request: HttpRequest, council: Council, merge_id: UUID) -> HttpResponse:
     try:
         merging.unmerge(actor_of(request), council, merge_id)
+    except NotFound:
+        raise  # another council's merge, or none: a 404, not a refusal shown on the page
     except Refused as exc:
         return _page(
             request,
@@ -285,8 +288,6 @@ def agreements(request: HttpRequest, council: Council) -> HttpResponse:
             return redirect("people:agreements", council_slug=council.slug)
         except Refused as exc:
             error = _error(exc)
-        except PermissionDenied:
-            raise
     return _page(
         request,
         council,

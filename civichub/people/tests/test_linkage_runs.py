@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def people_of(council) -> dict[str, object]:
 
 
 def pairwise_f1(found: dict[str, object], truth: dict[str, int]) -> float:
-    def pairs(groups: dict[object, list[str]]) -> set[frozenset[str]]:
+    def pairs(groups: dict[Any, list[str]]) -> set[frozenset[str]]:
         return {frozenset(p) for g in groups.values() for p in itertools.combinations(sorted(g), 2)}
 
     by_found, by_truth = defaultdict(list), defaultdict(list)
@@ -74,7 +75,7 @@ def test_small_counts_are_suppressed_outside_the_officers(wigan, actor, linked, 
 
 
 def test_review_decisions_are_kept_and_later_runs_respect_them(wigan, actor, linked) -> None:
-    run, truth = linked
+    _, truth = linked
     # Everything from weight 0 up goes to review and nothing links, so each pair waits for a reviewer.
     review.set_thresholds(actor, wigan, review_from=0.0, link_from=59.0)
     again = linkage.run_now(actor, wigan)

@@ -9,6 +9,7 @@ from civichub.demo import councils as demo
 from civichub.demo import directory as directory_demo
 from civichub.demo import market as market_demo
 from civichub.demo import needs_and_funding
+from civichub.demo import people as people_demo
 from civichub.demo import records as records_demo
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Markets: {market_demo.load()} offers added")
         self.stdout.write(f"Funding: {needs_and_funding.load()} opportunities added (and needs indicators)")
         self.stdout.write(f"Records: {records_demo.load()} documents added")
+        self.stdout.write(f"People: {people_demo.load()} source records added and linked")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
             self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")
