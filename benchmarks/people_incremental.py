@@ -250,15 +250,18 @@ def main() -> None:
         f"One record arriving against {args.stored:,} stored ({connection_vendor()}, {args.queries} records):"
     )
     print(
-        f"  load_one (checks, write, keys, candidates, score_new, link, audit, event): p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        f"  load_one (checks, write, keys, candidates, score, link, audit, event): "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
     )
     print(
-        f"  bare Django read of the candidates by their keys:                         p50 {b50:.1f} ms, p95 {b95:.1f} ms"
+        f"  bare Django read of the candidates by their keys:                     "
+        f"p50 {b50:.1f} ms, p95 {b95:.1f} ms"
     )
     verdict = "met" if p95 <= 200 else "NOT met"
     print(f"  ratio at p95: {p95 / b95:.1f}x the bare read; target p95 <= 200 ms: {verdict}")
     print(
-        f"  known people linked to their golden record on arrival: {linked} of {args.queries // 2 + args.queries % 2}"
+        f"  known people linked to their golden record on arrival: {linked} of "
+        f"{args.queries // 2 + args.queries % 2}"
     )
 
 

@@ -33,7 +33,7 @@ COLUMNS = (
 
 
 def check(
-    council: Council, rows: list[tuple[int, dict[str, Any]]], errors: ErrorCollector
+    council: Council | None, rows: list[tuple[int, dict[str, Any]]], errors: ErrorCollector
 ) -> list[dict[str, object]]:
     checked: list[dict[str, object]] = []
     seen: dict[tuple[object, object], int] = {}

@@ -8,7 +8,7 @@ trained model (up to `ARRIVAL_LIMIT` of them; a bigger load waits for the next f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -57,7 +57,11 @@ def _batches(items: list[SourceRecord], size: int = 1000) -> Iterable[list[Sourc
 
 @transaction.atomic
 def load_records(
-    actor: Actor, council: Council, checked: list[dict[str, object]], *, progress: Progress | None = None
+    actor: Actor,
+    council: Council,
+    checked: Sequence[Mapping[str, object]],
+    *,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Add or update checked records (see `checks.clean_row`); link the new and changed on arrival."""
     policy.require(actor, "people.records.load", council)
