@@ -8,14 +8,35 @@ published like real work."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from civichub.core.actors import Actor
 from civichub.core.importing.runner import run_now
 from civichub.core.models import Council, User
 from civichub.people import samples
-from civichub.people.services import linkage
+from civichub.people.services import agreements, linkage
 from civichub.places import selectors as places
 
 PEOPLE_PER_COUNCIL = 300
+
+
+def _share_with_sunderland(actor: Actor, wigan: Council) -> None:
+    """Wigan shares names, dates of birth and postcodes with Sunderland for linkage, for a year: the
+    residents who moved between the two are found in Sunderland's run (by reference only)."""
+    sunderland = Council.objects.filter(gss_code="E08000024").first()
+    if sunderland is None:
+        return
+    today = date.today()
+    agreements.record_agreement(
+        actor,
+        wigan,
+        partner=sunderland,
+        fields=["first_name", "surname", "date_of_birth", "postcode"],
+        purpose="linkage",
+        starts_on=today,
+        ends_on=today + timedelta(days=365),
+        reference="DSA-WIG-SUN-2026",
+    )
 
 
 def load(seed: int = 2026) -> int:
@@ -34,6 +55,8 @@ def load(seed: int = 2026) -> int:
         )
         if not is_new:
             continue  # loaded before
+        if council.slug == "wigan":
+            _share_with_sunderland(actor, council)
         linkage.run_now(actor, council)
         made += run.created
     return made
