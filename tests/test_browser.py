@@ -382,3 +382,30 @@ def test_a_records_manager_keeps_a_document_finds_it_and_sees_the_disposal_histo
     _follow(page, page.locator("table a").first)
     assert "Call-in" in page.content()
     assert _axe_violations(page) == []
+
+
+def test_a_commissioner_reviews_a_pair_and_sees_the_linkage_quality(page, server) -> None:
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    _follow(page, page.get_by_role("link", name="People: golden records, linkage review and quality"))
+    assert page.get_by_test_id("wards").is_visible()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Linkage quality"))
+    assert page.locator("svg.civichub-chart").count() >= 2
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Review queue"))
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Review pair 1"))
+    assert page.get_by_test_id("side-by-side").is_visible()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("button", name="Save the decision"))  # no choice: the error is named
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert _axe_violations(page) == []
+    page.get_by_label("Different people: keep them apart").check()
+    _follow(page, page.get_by_role("button", name="Save the decision"))
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Data-sharing agreements"))
+    assert "Sunderland" in page.get_by_test_id("agreements").inner_text()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Merges"))
+    assert _axe_violations(page) == []

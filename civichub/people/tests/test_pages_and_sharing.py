@@ -248,3 +248,14 @@ def test_the_batch_command_into_a_council_and_its_refusals(tmp_path, wigan, samp
     bad.write_text("record_id,source_system,date_of_birth\nA,housing,31/12/1950\n")
     with pytest.raises(CommandError, match="date_of_birth"):
         call_command("people", "link", str(bad), str(target))
+
+
+def test_the_demo_links_its_residents_and_leaves_pairs_for_review(wigan, make_user) -> None:
+    from civichub.demo import people as demo_people
+
+    user = make_user(Role.COMMISSIONER, wigan)
+    user.username = "wigan.commissioner"
+    user.save(update_fields=["username"])
+    assert demo_people.load() > 0
+    assert ReviewPair.objects.for_council(wigan).filter(status="pending").exists()
+    assert demo_people.load() == 0  # loaded once
