@@ -24,14 +24,14 @@ COLUMNS = (
     "nhs_number",
 )
 LIMITS = {"first_name": 100, "surname": 100, "sex": 20, "address_line": 300, "service": 100}
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 SOURCE_SYSTEM = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
 
 def nhs_number_valid(digits: str) -> bool:
     """The NHS number's modulus 11 check: weights 10 down to 2 on the first nine digits; 11 minus the
     remainder is the check digit (11 counts as 0, and 10 means the number can never be valid)."""
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
