@@ -90,3 +90,4 @@ bench: setup
 	scripts/with-postgres $(RUN) python benchmarks/failure_demand.py --contacts 1000000
 	$(RUN) python benchmarks/funding_search.py
 	scripts/with-postgres $(RUN) python benchmarks/funding_search.py
+	$(RUN) python benchmarks/people_incremental.py --stored 1000000

@@ -33,6 +33,7 @@ from civichub.funding.giving_api import router as funding_giving_router
 from civichub.integration.api import router as integration_router
 from civichub.market.api import router as market_router
 from civichub.needs.api import router as needs_router
+from civichub.people.api import router as people_router
 from civichub.places.api import router as places_router
 from civichub.records.api import router as records_router
 from civichub.records.register_api import router as decisions_router
@@ -196,3 +197,4 @@ api.add_router("/", decisions_router)
 api.add_router("/", commissioning_router)
 api.add_router("/", money_router)
 api.add_router("/", ocds_router)
+api.add_router("/", people_router)

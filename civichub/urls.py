@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("civichub.records.urls")),
     path("", include("civichub.commissioning.urls")),
     path("", include("civichub.commissioning.money_urls")),
+    path("", include("civichub.people.urls")),
 ]

@@ -42,6 +42,12 @@ from civichub.market import services as market
 from civichub.market import statements as market_statements
 from civichub.market.models import MarketCategory
 from civichub.needs import assessments
+from civichub.people.models import ReviewPair
+from civichub.people.persons import new_people
+from civichub.people.services import agreements as people_agreements
+from civichub.people.services import linkage as people_linkage
+from civichub.people.services import merging as people_merging
+from civichub.people.services import records as people_records
 from civichub.places.models import Ward
 from civichub.records.models import DisposalRun
 from civichub.records.samples import pdf
@@ -177,6 +183,43 @@ def commissioning(council: Council, provider: Organisation) -> dict[str, Any]:
         "procurement_id": procurement.pk,
         "contract_id": made.pk,
         "outcome_id": outcome.pk,
+    }
+
+
+def people(council: Council, partner: Council) -> dict[str, Any]:
+    """One of each people object: source records and golden records, a review pair, a merge, a
+    linkage run (accepted, not run) and a data-sharing agreement with the other council."""
+    actor = Actor.system("access tests", council)
+    rows = [
+        {"record_id": f"R{n}", "source_system": "housing", "first_name": "Ann", "surname": "Lowe"}
+        for n in range(3)
+    ]
+    held = people_records.load_records(actor, council, rows).records or []
+    golden = new_people(council, 3)
+    for record, person in zip(held, golden, strict=True):
+        record.person = person
+        record.save(update_fields=["person"])
+    pair = ReviewPair.objects.create(
+        council=council, record_a=held[0], record_b=held[1], match_weight=4.0, match_probability=0.94
+    )
+    merge = people_merging.merge(actor, council, [golden[1].pk, golden[2].pk], reason="One person")
+    run = people_linkage.start_run(actor, council, queue=False)
+    agreement = people_agreements.record_agreement(
+        actor,
+        council,
+        partner=partner,
+        fields=["first_name", "surname"],
+        purpose="linkage",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2099, 1, 1),
+        reference="DSA-1",
+    )
+    return {
+        "person_id": golden[0].pk,
+        "pair_id": pair.pk,
+        "merge_id": merge.pk,
+        "linkage_run_id": run.pk,
+        "agreement_id": agreement.pk,
     }
 
 
@@ -399,6 +442,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **records(wigan, officer),
             **commissioning(wigan, org),
             **money(wigan, org),
+            **people(wigan, sunderland),
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -424,6 +468,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             **records(sunderland, sunderland_officer),
             **commissioning(sunderland, other),
             **money(sunderland, other),
+            **people(sunderland, wigan),
         },
     }
 
@@ -534,6 +579,20 @@ RECORDS_BODY = {
     "requester": "x",
     "summary": "x",
     "outcome": "withdrawn",
+    # People: a record, a decision, a merge, a run, thresholds and an agreement.
+    "record_id": "x",
+    "source_system": "housing",
+    "same_person": True,
+    "person_ids": ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002"],
+    "retrain": False,
+    "review_from": 1,
+    "link_from": 9,
+    "partner": "wigan",
+    "fields": ["surname"],
+    "purpose": "linkage",
+    "starts_on": "2026-01-01",
+    "ends_on": "2027-01-01",
+    "reference": "x",
 }
 
 

@@ -96,6 +96,7 @@ def seed() -> None:
     from civichub.integration import services as integration
     from civichub.integration.models import WebhookDelivery
     from civichub.market.models import CostExercise, MarketStatement, Offer
+    from civichub.people.models import DataSharingAgreement, LinkageRun, Merge, Person, ReviewPair
     from civichub.places.models import Lsoa, Postcode, Ward
     from civichub.records.models import (
         Decision,
@@ -231,6 +232,21 @@ def seed() -> None:
         "budget_id": str(
             Budget.objects.for_council(wigan).filter(kind="council").order_by("name").first().pk
         ),  # type: ignore[union-attr]
+        # The demo's people: a golden record, a pair in review, its linkage run, its agreement (a merge,
+        # if there is one: the fuzzer may undo it).
+        **{
+            name: str(found.pk) if found else "00000000-0000-0000-0000-000000000000"
+            for name, found in (
+                ("person_id", Person.objects.for_council(wigan).order_by("reference").first()),
+                ("pair_id", ReviewPair.objects.for_council(wigan).order_by("match_weight", "pk").first()),
+                ("linkage_run_id", LinkageRun.objects.for_council(wigan).order_by("created_at").first()),
+                ("merge_id", Merge.objects.for_council(wigan).order_by("created_at").first()),
+                (
+                    "agreement_id",
+                    DataSharingAgreement.objects.for_council(wigan).order_by("created_at").first(),
+                ),
+            )
+        },
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]

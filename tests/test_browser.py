@@ -579,3 +579,30 @@ def test_money_pages_a_resident_spends_a_personal_budget_and_the_register_is_pub
     assert page.get_by_role("button", name="Make the award").count() == 1
     problems["own ward budget"] = _axe_violations(page)
     assert {p: v for p, v in problems.items() if v} == {}
+
+
+def test_a_commissioner_reviews_a_pair_and_sees_the_linkage_quality(page, server) -> None:
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    _follow(page, page.get_by_role("link", name="People: golden records, linkage review and quality"))
+    assert page.get_by_test_id("wards").is_visible()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Linkage quality"))
+    assert page.locator("svg.civichub-chart").count() >= 2
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Review queue"))
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Review pair 1"))
+    assert page.get_by_test_id("side-by-side").is_visible()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("button", name="Save the decision"))  # no choice: the error is named
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert _axe_violations(page) == []
+    page.get_by_label("Different people: keep them apart").check()
+    _follow(page, page.get_by_role("button", name="Save the decision"))
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Data-sharing agreements"))
+    assert "Sunderland" in page.get_by_test_id("agreements").inner_text()
+    assert _axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Merges"))
+    assert _axe_violations(page) == []

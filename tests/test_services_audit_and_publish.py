@@ -76,6 +76,8 @@ AUDITED_NOT_PUBLISHED = {
     "civichub.integration.services:set_active": "webhook configuration: audited, not an event",
     "civichub.integration.services:redeliver": "asks for a delivery again: audited; the event itself "
     "was published when it happened",
+    "civichub.people.services.linkage:start_run": "accepting a linkage run is audited; its event "
+    "(people.linkage.completed) is published when the run has written the golden records",
     "civichub.core.backup.services:take_backup": "an operation on the whole platform, not news of any "
     "council's: audited with the manifest's hash; events go to councils' webhooks",
     "civichub.core.backup.services:restore_backup": "audited in the restored copy; its outbox comes back "

@@ -99,6 +99,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "commissioning.budgets.manage": frozenset({Role.COMMISSIONER}),
     "commissioning.override_budget": frozenset({Role.COMMISSIONER}),
     "commissioning.dashboard.view": frozenset({Role.COMMISSIONER, Role.ANALYST, Role.COUNCILLOR}),
+    # People (civichub/people): source records and golden records are personal data. Analysts and
+    # commissioners load records, run linkage, review pairs and merge; caseworkers read a person's records
+    # (each read audited with its purpose); the records manager produces subject access exports;
+    # counts are for officers and councillors, small ones suppressed outside the officers.
+    "people.view": OFFICERS | {Role.COUNCILLOR},
+    "people.counts.exact": OFFICERS,
+    "people.records.load": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "people.records.view": frozenset({Role.COMMISSIONER, Role.ANALYST, Role.CASEWORKER}),
+    "people.linkage.run": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "people.review.decide": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "people.merge": frozenset({Role.COMMISSIONER, Role.ANALYST}),
+    "people.sar.produce": frozenset({Role.RECORDS_MANAGER, Role.COMMISSIONER}),
+    "people.agreements.manage": frozenset({Role.COMMISSIONER}),
     "platform.manage": frozenset(),
 }
 

@@ -41,6 +41,17 @@ def postcode(text: str, *, field: str = "postcode") -> Postcode:
     return found
 
 
+def places_of(postcodes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """{normalised postcode: (LSOA code, ward code)} for those of `postcodes` we hold (blank where a
+    postcode has no LSOA or ward): one query for a whole file, for contexts that place many records."""
+    wanted = {p for p in postcodes if p}
+    found: dict[str, tuple[str, str]] = {}
+    rows = Postcode.objects.filter(postcode__in=wanted).values_list("postcode", "lsoa_id", "ward_id")
+    for code, lsoa_code, ward_code in rows.iterator(chunk_size=2000):
+        found[code] = (str(lsoa_code or ""), str(ward_code or ""))
+    return found
+
+
 def lsoa(code: str) -> Lsoa:
     found = Lsoa.objects.select_related("local_authority", "best_fit_ward").filter(code=code.upper()).first()
     if found is None:

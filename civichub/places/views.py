@@ -116,6 +116,7 @@ def council_overview(request: HttpRequest, council: Council) -> HttpResponse:
             "can_view_services": policy.allows(user, "directory.services.view", council),
             "can_view_markets": policy.allows(user, "market.view", council),
             "can_see_records": policy.allows(user, "records.documents.view", council),
+            "can_see_golden_records": policy.allows(user, "people.view", council),
             "can_see_records_dashboard": policy.allows(user, "records.retention.view", council),
         },
     )

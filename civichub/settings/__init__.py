@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "civichub.funding",
     "civichub.records",
     "civichub.commissioning",
+    "civichub.people",
     "civichub.demo",
 ]
 

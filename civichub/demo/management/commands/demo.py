@@ -10,6 +10,7 @@ from civichub.demo import commissioning as commissioning_demo
 from civichub.demo import councils as demo
 from civichub.demo import directory as directory_demo
 from civichub.demo import market as market_demo
+from civichub.demo import people as people_demo
 from civichub.demo import records as records_demo
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Commissioning: {commissioning_demo.load()} contracts made (with budgets on the ledger)"
         )
+        self.stdout.write(f"People: {people_demo.load()} source records added and linked")
         self.stdout.write(self.style.SUCCESS(f"\nDemo users (password for all: {demo.DEMO_PASSWORD})"))
         for u in users:
             self.stdout.write(f"  {u.username:<34} {u.role:<24} {u.council}")
