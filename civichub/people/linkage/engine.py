@@ -77,7 +77,7 @@ def train(
     backend: str = "duckdb",
     spark: Any = None,
     plain: bool = False,
-    max_pairs: float = 5e6,
+    max_pairs: float | None = None,
 ) -> dict[str, Any]:
     """EM-trained model as a JSON-able dict (Splink settings with m and u), with its version.
 
@@ -86,6 +86,9 @@ def train(
     `plain` trains the baseline set-up instead (benchmarks only).
     """
     records = prepared(frame)
+    if max_pairs is None:
+        # Enough pairs for stable u and m on any size; capped so training time stays flat at scale.
+        max_pairs = float(min(2_000_000, max(200_000, 100 * len(records))))
     linker = _linker(records, design.plain_settings() if plain else design.settings(), backend, spark)
     training = linker.training
     training.estimate_probability_two_random_records_match(
