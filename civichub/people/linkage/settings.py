@@ -12,6 +12,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.dialects import SplinkDialect
 
 # Bump when the comparisons or blocking rules change: a stored model of another design is retrained.
 DESIGN_VERSION = 1
@@ -22,6 +23,10 @@ DESIGN_VERSION = 1
 # agreement of surname, birth date and address together (about +31 less the prior's -10), so
 # twins stay two people and are not even sent for review; the same NHS number skips the level.
 TWIN_M = 1e-13
+# Fixed for the same reason: EM counts twins and households as one person. An NHS number is for life
+# (two valid numbers for one person are rare: temporary numbers); sex is mistyped about once in 100.
+NHS_DIFFERENT_M = 0.002
+SEX_DIFFERENT_M = 0.01
 TWIN_U = 1e-4
 
 # The columns whose exact agreement is weighed by how common the value is.
@@ -44,6 +49,10 @@ def _swapped() -> ComparisonLevelCreator:
     return _as(swapped, "First name and surname swapped")
 
 
+def _fixed_else(m: float) -> ComparisonLevelCreator:
+    return cll.ElseLevel().configure(label_for_charts="Different", m_probability=m, fix_m_probability=True)
+
+
 def _twin() -> ComparisonLevelCreator:
     return cll.CustomLevel(
         "date_of_birth_l = date_of_birth_r AND surname_l = surname_r"
@@ -52,14 +61,27 @@ def _twin() -> ComparisonLevelCreator:
     ).configure(m_probability=TWIN_M, u_probability=TWIN_U, fix_m_probability=True, fix_u_probability=True)
 
 
+class SwappedWithTyposLevel(ComparisonLevelCreator):
+    """First name and surname swapped, each then within Jaro-Winkler `threshold` of the other's.
+
+    Written as a level creator, not custom SQL, so each backend gets its own similarity function."""
+
+    def __init__(self, threshold: float = 0.88):
+        self.threshold = threshold
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        jw = sql_dialect.jaro_winkler_function_name
+        return (
+            f"{jw}(first_name_l, surname_r) >= {self.threshold}"
+            f" AND {jw}(surname_l, first_name_r) >= {self.threshold}"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "Swapped, with typos"
+
+
 def _swapped_with_typos() -> ComparisonLevelCreator:
-    # Written in DuckDB's SQL; Splink translates it for Spark (base_dialect_str).
-    return cll.CustomLevel(
-        "jaro_winkler_similarity(first_name_l, surname_r) >= 0.88"
-        " AND jaro_winkler_similarity(surname_l, first_name_r) >= 0.88",
-        "Swapped, with typos",
-        base_dialect_str="duckdb",
-    )
+    return SwappedWithTyposLevel()
 
 
 def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
@@ -133,7 +155,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
             cll.NullLevel("nhs_number"),
             _as(cll.ExactMatchLevel("nhs_number"), "Exact"),
             _as(_one_slip("nhs_number"), "One digit wrong or two transposed"),
-            _as(cll.ElseLevel(), "Different"),
+            _fixed_else(NHS_DIFFERENT_M),
         ],
     )
     sex = cl.CustomComparison(
@@ -142,7 +164,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         comparison_levels=[
             cll.NullLevel("sex"),
             _as(cll.ExactMatchLevel("sex"), "Same"),
-            _as(cll.ElseLevel(), "Different"),
+            _fixed_else(SEX_DIFFERENT_M),
         ],
     )
     return [first_name, surname, date_of_birth, address, nhs_number, sex]
@@ -200,3 +222,23 @@ def plain_settings() -> SettingsCreator:
 
 def strip_civichub_keys(model: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in model.items() if not k.startswith("civichub_")}
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The trained model's settings written in another backend's SQL (the JSON holds DuckDB's).
+
+    The design is rebuilt for the dialect (its levels pick each backend's similarity functions) and
+    the trained prior, m and u are copied across level by level."""
+    if model.get("sql_dialect", "duckdb") == dialect:
+        return strip_civichub_keys(model)
+    creator = plain_settings() if model.get("civichub_design") == "plain" else settings()
+    rebuilt: dict[str, Any] = creator.get_settings(dialect).as_dict()
+    if len(rebuilt["comparisons"]) != len(model["comparisons"]):
+        raise ValueError("the model was trained on another design: retrain it")
+    for target, source in zip(rebuilt["comparisons"], model["comparisons"], strict=True):
+        for level, trained in zip(target["comparison_levels"], source["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in trained:
+                    level[key] = trained[key]
+    rebuilt["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    return rebuilt

@@ -6,6 +6,7 @@ only when the session starts, so spark.jars is set before getOrCreate().
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 
@@ -13,7 +14,7 @@ def local_session(cores: int = 2, memory: str = "2g", app_name: str = "civichub-
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    return (
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
@@ -24,3 +25,6 @@ def local_session(cores: int = 2, memory: str = "2g", app_name: str = "civichub-
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
+    # Splink breaks long query lineages with checkpoints, which need a directory.
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="civichub-spark-checkpoints-"))
+    return session
