@@ -97,8 +97,15 @@ def run_pipeline(
     done = time.perf_counter()
     people = records[["unique_id"]].merge(clusters, on="unique_id", how="left")
     scores = pairwise(frame["true_person"], people["cluster_id"])
+    # F1 at other clustering thresholds, for the council choosing its own (not timed).
+    sweep = {}
+    for threshold in (0.5, 0.8, 0.99):
+        other = engine.cluster(records, pairs, threshold_match_probability=threshold)
+        other = records[["unique_id"]].merge(other, on="unique_id", how="left")
+        sweep[threshold] = round(pairwise(frame["true_person"], other["cluster_id"])["f1"], 4)
     return {
         **scores,
+        "f1_by_threshold": sweep,
         "records": len(frame),
         "pairs_scored": len(pairs),
         "seconds": done - started,
@@ -128,7 +135,8 @@ def describe(name: str, result: dict) -> str:
         f"({result['records']:,} records, {result['pairs_scored']:,} pairs scored, "
         f"{result['seconds']:.1f} s: prepare {result['prepare_s']:.1f}, train {result['train_s']:.1f}, "
         f"predict {result['predict_s']:.1f}, cluster {result['cluster_s']:.1f}; "
-        f"peak {result['peak_mib']:,.0f} MiB)"
+        f"peak {result['peak_mib']:,.0f} MiB)\n"
+        f"    F1 at other clustering thresholds: {result['f1_by_threshold']}"
     )
 
 

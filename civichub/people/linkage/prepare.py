@@ -44,6 +44,9 @@ PREPARED_COLUMNS = [
     "postcode_sector",
     "postcode_district",
     "nhs_number",
+    "nhs_head",
+    "nhs_tail",
+    "surname_initial",
 ]
 
 # Words a clerk abbreviates in an address, and the word they stand for.
@@ -133,7 +136,11 @@ SELECT
     CASE WHEN uk THEN left(pc, length(pc) - 3) || ' ' || right(pc, 3) ELSE pc END AS postcode,
     CASE WHEN uk THEN left(pc, length(pc) - 3) || ' ' || substr(pc, length(pc) - 2, 1) END AS postcode_sector,
     CASE WHEN uk THEN left(pc, length(pc) - 3) END AS postcode_district,
-    nhs AS nhs_number
+    nhs AS nhs_number,
+    -- Each half of the NHS number: one mistyped digit leaves the other half as it was.
+    CASE WHEN length(nhs) >= 6 THEN left(nhs, length(nhs) // 2) END AS nhs_head,
+    CASE WHEN length(nhs) >= 6 THEN right(nhs, length(nhs) - length(nhs) // 2) END AS nhs_tail,
+    left(surname, 1) AS surname_initial
 FROM named LEFT JOIN nicknames AS n ON n.nickname = named.first
 ORDER BY position
 """  # noqa: S608

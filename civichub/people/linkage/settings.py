@@ -23,9 +23,8 @@ DESIGN_VERSION = 1
 # agreement of surname, birth date and address together (about +31 less the prior's -10), so
 # twins stay two people and are not even sent for review; the same NHS number skips the level.
 TWIN_M = 1e-13
-# Fixed for the same reason: EM counts twins and households as one person. An NHS number is for life
-# (two valid numbers for one person are rare: temporary numbers); sex is mistyped about once in 100.
-NHS_DIFFERENT_M = 0.002
+# Fixed for the same reason: EM counts twins of opposite sex as one person; sex is mistyped about
+# once in 100 records. (NHS number disagreement is left to EM: the twin level already requires it.)
 SEX_DIFFERENT_M = 0.01
 TWIN_U = 1e-4
 
@@ -155,7 +154,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
             cll.NullLevel("nhs_number"),
             _as(cll.ExactMatchLevel("nhs_number"), "Exact"),
             _as(_one_slip("nhs_number"), "One digit wrong or two transposed"),
-            _fixed_else(NHS_DIFFERENT_M),
+            _as(cll.ElseLevel(), "Different"),
         ],
     )
     sex = cl.CustomComparison(
@@ -181,6 +180,8 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("names_year", ("names_sorted", "birth_year")),
     ("postcode_surname", ("postcode", "surname")),
     ("address_surname", ("address_line", "surname")),
+    ("nhs_head_initial", ("nhs_head", "surname_initial")),
+    ("nhs_tail_initial", ("nhs_tail", "surname_initial")),
 ]
 
 
