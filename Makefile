@@ -79,6 +79,7 @@ bench: setup
 	$(RUN) python benchmarks/backup.py --services 100000
 	$(RUN) python benchmarks/retention.py --events 100000
 	$(RUN) python benchmarks/ocds_publish.py --contracts 10000
+	$(RUN) python benchmarks/people_linkage.py --records 100000 --spark --scale 1000000
 	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000
 	$(RUN) python benchmarks/funding_matching.py --opportunities 100000
 	$(RUN) python benchmarks/commissioning_dashboard.py --contracts 10000
