@@ -363,7 +363,7 @@ def opportunities(total: int, council: Council, other: Council, rng: random.Rand
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE funding_opportunity")
-            cursor.execute("VACUUM ANALYZE funding_opportunitytext")
+            cursor.execute("VACUUM ANALYZE funding_opportunitysearch")
     print(f"  index built over {held:,} opportunities in {time.perf_counter() - started:.1f} s")
 
 

@@ -64,7 +64,7 @@ def save_search(actor: Actor, council: Council, name: str, found: Search) -> Sav
         council=council,
         owner=actor.user,
         name=name,
-        q=found.q[:200],
+        q=clean_text(found.q)[:200],
         open_now=found.open_now,
         theme=found.theme.strip().lower()[:50],
         applicant_type=found.applicant_type.strip().lower()[:30],
