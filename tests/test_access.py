@@ -19,6 +19,8 @@ from civichub.api import api
 from civichub.commissioning import budgets as money_budgets
 from civichub.commissioning import direct as money_direct
 from civichub.commissioning import personal_budgets as money_personal
+from civichub.commissioning.models import Lot, Procurement
+from civichub.commissioning.services import bidding, contracts, evaluation
 from civichub.commissioning.services import procurement as procuring
 from civichub.core import services
 from civichub.core.actors import Actor
@@ -134,6 +136,31 @@ def records(council: Council, officer: Any) -> dict[str, Any]:
         "hold_id": hold.pk,
         "disposal_id": run.pk,
         "request_id": request.pk,
+    }
+
+
+def commissioning(council: Council, provider: Organisation) -> dict[str, Any]:
+    """A commission, a call-off procurement from a framework, and its contract."""
+    actor = Actor.system("access tests", council)
+    commission = procuring.create_commission(actor, council, {"title": "Home care", "purpose": "Living well"})
+    procurement = procuring.start_procurement(
+        actor,
+        commission,
+        {"reference": "CO-1", "title": "Care", "procedure": "framework_call_off", "framework_reference": "F"},
+    )
+    evaluation.call_off(actor, procurement, provider.pk, "1000")
+    lot = Lot.objects.for_council(council).get(procurement=procurement)
+    made = contracts.make_contract(
+        actor, procurement, lot.pk, {"start_date": "2026-01-01", "end_date": "2026-12-31"}
+    )
+    outcome = contracts.add_outcome(
+        actor, made, {"measure": "x", "baseline": "1", "target": "2", "unit": "%"}
+    )
+    return {
+        "commission_id": commission.pk,
+        "procurement_id": procurement.pk,
+        "contract_id": made.pk,
+        "outcome_id": outcome.pk,
     }
 
 
@@ -336,6 +363,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "membership_id": officer.memberships.get().pk,
             **records(wigan, officer),
             **money(wigan, org),
+            **commissioning(wigan, org),
         },
         "theirs": {
             "council_slug": sunderland.slug,
@@ -358,6 +386,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "membership_id": sunderland_officer.memberships.get().pk,
             **records(sunderland, sunderland_officer),
             **money(sunderland, other),
+            **commissioning(sunderland, other),
         },
     }
 
@@ -471,6 +500,40 @@ RECORDS_BODY = {
 }
 
 
+# What the commissioning operations need of a body to get past validation.
+COMMISSIONING_BODY = {
+    "purpose": "x",
+    "reference": "x",
+    "procedure": "open",
+    "stage": "planned",
+    "lots": [{"title": "x"}],
+    "criteria": [{"name": "x", "kind": "quality", "weight": "100"}],
+    "tender_deadline": "2099-01-01T12:00",
+    "lot_id": "00000000-0000-0000-0000-000000000001",
+    "response": "x",
+    "bid_id": "00000000-0000-0000-0000-000000000001",
+    "criterion_id": "00000000-0000-0000-0000-000000000001",
+    "score": "5",
+    "choices": {},
+    "provider_id": "00000000-0000-0000-0000-000000000001",
+    "value": "1",
+    "start_date": "2026-01-01",
+    "end_date": "2026-12-31",
+    "cost_lines": [{"kind": "staff", "amount": "1"}],
+    "measure": "x",
+    "baseline": "1",
+    "target": "2",
+    "unit": "%",
+    "period_end": "2026-06-30",
+    "ratings": [],
+    "penalty": "1",
+    "occurred_on": "2026-01-01",
+    "cost_change": "1",
+    "agreed_by": "x",
+    "terminated_on": "2026-06-30",
+}
+
+
 def sunderlands_records(sunderland: Council, theirs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every row that is Sunderland's: the council, each council-owned model's rows for it, its
     officer's API tokens and its provider's organisation, each row with every column."""
@@ -541,9 +604,116 @@ def test_no_api_route_shows_another_councils_objects(client, world, sunderland) 
                     # The money: a budget, an allocation, a payment, a purchase, a ward award.
                     | {"amount": "1", "financial_year": "2026-27", "provider_id": "x"}
                     | {"start_date": "2026-01-01", "end_date": "2026-02-01"}
+                    | COMMISSIONING_BODY
                 )
                 status = client.generic(method.upper(), url, body, "application/json", **auth).status_code
             assert status in (403, 404), f"{method.upper()} {url} gave {status} to a Wigan officer"
             tried += 1
     assert tried >= 5
     assert sunderlands_records(sunderland, world["theirs"]) == before, "a Wigan officer changed them"
+
+
+# --- Sealed bids: nothing anyone can read shows a bid's price or response before the deadline ----------
+
+SECRET_RESPONSE = "Our sealed method, SEALED-7Q2X"
+SECRET_PRICE = "987654.32"
+
+
+@pytest.fixture
+def sealed(world, wigan, make_user) -> dict[str, Any]:
+    """A Wigan tender open for bids, with one sealed bid from one provider; the other bidder's staff."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    actor = Actor.system("sealed bids", wigan)
+    commission = procuring.create_commission(actor, wigan, {"title": "Day care", "purpose": "Company"})
+    procurement = procuring.start_procurement(actor, commission, {"reference": "T-1", "title": "Day care"})
+    procuring.set_lots(
+        actor, procurement, [{"title": "Day care"}], [{"name": "Q", "kind": "quality", "weight": 100}]
+    )
+    procuring.open_tender(actor, procurement, timezone.now() + timedelta(days=5))
+    bidder = Organisation.objects.create(name="Sealed Bidder Ltd", kind="company")
+    rival = Organisation.objects.create(name="Rival Bidder Ltd", kind="company")
+    staff = make_user(Role.PROVIDER_STAFF, wigan, organisation=bidder)
+    lot = Lot.objects.for_council(wigan).get(procurement=procurement)
+    bid = bidding.submit_bid(
+        Actor(user=staff, council=wigan), procurement, lot.pk, SECRET_PRICE, SECRET_RESPONSE
+    )
+    return {
+        "procurement_id": procurement.pk,
+        "bid_id": bid.pk,
+        "lot_id": lot.pk,
+        "rival": make_user(Role.PROVIDER_STAFF, wigan, organisation=rival),
+        "admin": make_user(Role.PLATFORM_ADMIN),
+    }
+
+
+def _body(response: Any) -> bytes:
+    """The whole body, streamed downloads (large CSVs, the audit export) included."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+def _shows_the_bid(content: bytes) -> bool:
+    text = content.decode("utf-8", "replace")
+    return "SEALED-7Q2X" in text or "987654" in text or "987,654" in text
+
+
+def test_no_route_shows_a_sealed_bid_before_the_deadline(client_as, world, sealed) -> None:
+    """Every GET page and API route, as the council's commissioner, a platform administrator and a rival
+    bidder, with the sealed procurement's ids: none shows the bid's price or response. The event feed,
+    the audit export and every CSV are among the routes walked."""
+    values = {**world["own"], "procurement_id": sealed["procurement_id"], "bid_id": sealed["bid_id"]}
+    readers = [world["officer"], sealed["admin"], sealed["rival"]]
+    walked = 0
+    for reader in readers:
+        client = client_as(reader)
+        for name, pattern in page_patterns():
+            names = kwargs_of(pattern)
+            url = reverse(name, kwargs={k: values[k] for k in names})
+            for query in ("", "?format=csv"):
+                response = client.get(url + query)
+                if response.status_code == 200:
+                    assert not _shows_the_bid(_body(response)), f"{url}{query} shows a sealed bid to {reader}"
+                    walked += 1
+        for method, path, _ in api_operations():
+            if method != "get":
+                continue
+            response = client.get(_fill(path, values) + "?purpose=audit+review")
+            if response.status_code == 200:
+                assert not _shows_the_bid(_body(response)), f"{path} shows a sealed bid to {reader}"
+                walked += 1
+    assert walked > 50
+    # The outbox (what webhooks deliver) and the audit log hold no content either.
+    from civichub.core.audit import AuditEntry
+    from civichub.core.models import DomainEvent
+
+    assert not any(_shows_the_bid(str(e.data).encode()) for e in DomainEvent.unscoped.all())
+    assert not any(_shows_the_bid(str(e.data).encode()) for e in AuditEntry.objects.all())
+
+
+def test_bids_open_to_evaluators_only_after_the_deadline_and_never_to_a_rival(
+    client_as, world, sealed
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    path = f"/api/v1/c/{world['own']['council_slug']}/procurements/{sealed['procurement_id']}"
+    officer, rival = client_as(world["officer"]), client_as(sealed["rival"])
+    assert officer.get(f"{path}/bids").status_code == 409
+    Procurement.unscoped.filter(pk=sealed["procurement_id"]).update(
+        tender_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    opened = officer.get(f"{path}/bids")
+    assert opened.status_code == 200 and _shows_the_bid(opened.content)
+    assert rival.get(f"{path}/bids").status_code == 403
+    assert rival.get(f"{path}/my-bids").json() == []
+    page = reverse(
+        "commissioning:procurement",
+        kwargs={"council_slug": world["own"]["council_slug"], "procurement_id": sealed["procurement_id"]},
+    )
+    assert not _shows_the_bid(rival.get(page).content)
+    assert _shows_the_bid(officer.get(page).content)

@@ -72,7 +72,9 @@ def seed() -> None:
     import django
 
     django.setup()
-    from civichub.commissioning.models import Budget, Contract
+    from civichub.commissioning.models import Budget, Lot
+    from civichub.commissioning.services import contracts, evaluation
+    from civichub.commissioning.services import procurement as procuring
     from civichub.core import services
     from civichub.core.actors import Actor
     from civichub.core.importing.runner import start_import
@@ -139,6 +141,27 @@ def seed() -> None:
     service, oruk_service = shown[0], shown[1]
     service_at_location = ServiceAtLocation.objects.for_council(wigan).filter(service=oruk_service).first()
     postcode = Postcode.objects.filter(postcode__startswith="WN").order_by("postcode").first()
+    # Commissioning: a commission, a call-off from a framework and its contract with an outcome (the demo's
+    # own procurements are at every stage; these are the same every run).
+    commission = procuring.create_commission(actor, wigan, {"title": "Fuzz care", "purpose": "Living well"})
+    procurement = procuring.start_procurement(
+        actor,
+        commission,
+        {
+            "reference": "FUZZ-1",
+            "title": "Care",
+            "procedure": "framework_call_off",
+            "framework_reference": "F",
+        },
+    )
+    evaluation.call_off(actor, procurement, provider.organisation_id, "1000")  # type: ignore[union-attr]
+    lot = Lot.objects.for_council(wigan).get(procurement=procurement)
+    contract = contracts.make_contract(
+        actor, procurement, lot.pk, {"start_date": "2026-01-01", "end_date": "2027-12-31"}
+    )
+    outcome = contracts.add_outcome(
+        actor, contract, {"measure": "x", "baseline": "1", "target": "2", "unit": "%"}
+    )
     ids = {
         "token": token,
         "council_slug": "wigan",
@@ -190,7 +213,10 @@ def seed() -> None:
         "budget_id": str(
             Budget.objects.for_council(wigan).filter(kind="council").order_by("name").first().pk
         ),  # type: ignore[union-attr]
-        "contract_id": str(Contract.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
+        "commission_id": str(commission.pk),
+        "procurement_id": str(procurement.pk),
+        "contract_id": str(contract.pk),
+        "outcome_id": str(outcome.pk),
         "oruk": {
             "services": str(oruk_service.pk),
             "service_at_locations": str(service_at_location.pk),  # type: ignore[union-attr]

@@ -426,3 +426,46 @@ def test_money_pages_a_resident_spends_a_personal_budget_and_the_register_is_pub
     assert page.get_by_role("button", name="Make the award").count() == 1
     problems["own ward budget"] = _axe_violations(page)
     assert {p: v for p, v in problems.items() if v} == {}
+
+
+def test_a_commissioner_commissions_calls_off_varies_a_contract_and_reads_its_history(page, server) -> None:
+    """Commissioning's pages in a browser: a refused commission shows the error summary; a call-off from a
+    framework becomes a contract that is varied; each page passes axe."""
+    sign_in(page, server, "wigan.commissioner")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(f"{server}/c/wigan/commissioning/")
+    assert not _axe_violations(page)
+    page.get_by_label("Purpose, in plain words").fill("People live well at home")
+    page.get_by_label("Wards or LSOAs served").fill("nowhere")
+    _follow(page, page.get_by_role("button", name="Set up the commission"))
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert not _axe_violations(page)
+    page.get_by_label("Title", exact=True).fill("Browser home care")
+    page.get_by_label("Wards or LSOAs served").fill("E05000841")
+    _follow(page, page.get_by_role("button", name="Set up the commission"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Browser home care"
+    assert not _axe_violations(page)
+    page.get_by_label("Reference").fill("BROWSER-1")
+    page.get_by_label("Title").fill("Home care call-off")
+    page.get_by_label("Procedure").select_option("framework_call_off")
+    page.get_by_label("Framework").fill("NW-CARE-FW")
+    _follow(page, page.get_by_role("button", name="Start the procurement"))
+    assert "Pipeline" in page.locator(".govuk-tag").inner_text()
+    assert not _axe_violations(page)
+    page.get_by_label("Provider").select_option(index=0)
+    page.get_by_label("Value, in pounds").fill("45000")
+    _follow(page, page.get_by_role("button", name="Award it"))
+    page.get_by_label("Starts", exact=True).fill("2026-04-01")
+    page.get_by_label("Ends", exact=True).fill("2027-03-31")
+    _follow(page, page.get_by_role("button", name="Make the contract"))
+    _follow(page, page.get_by_role("link", name="Home care call-off"))
+    assert "£45,000.00" in page.content()
+    assert not _axe_violations(page)
+    page.get_by_label("Reason for the change").fill("More night visits")
+    page.get_by_label("Change in cost, in pounds").fill("5000")
+    page.get_by_label("Agreed by").fill("Head of adult care and the provider's director")
+    _follow(page, page.get_by_role("button", name="Record the variation (UK10)"))
+    assert "£50,000.00" in page.content()
+    _follow(page, page.get_by_role("link", name="Every version of this contract"))
+    assert page.locator("table tbody tr").count() == 2
+    assert not _axe_violations(page)

@@ -40,6 +40,8 @@ NOT_A_STATE_CHANGE = {
     "no fact changes, so nothing is audited or told",
     "civichub.directory.services:store_missing_documents": "stores the derived ORUK document of services "
     "that have none; no fact changes",
+    "civichub.commissioning.services.notices:set_release_builder": "wires the OCDS release builder into "
+    "publish_notice at start-up",
 }
 AUDITED_NOT_PUBLISHED = {
     "civichub.core.throttle:record_failure": "sign-in security: the failure is audited by its signal and "

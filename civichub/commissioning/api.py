@@ -18,7 +18,7 @@ from civichub.commissioning.models import Contract, Procurement
 from civichub.commissioning.services import bidding, contracts, evaluation
 from civichub.commissioning.services import procurement as procuring
 from civichub.core.actors import Actor
-from civichub.core.api import council_actor
+from civichub.core.api import ErrorOut, council_actor
 from civichub.core.pagination import LimitOffset
 
 router = Router(tags=["commissioning"])
@@ -189,7 +189,7 @@ def bid_receipts(request: HttpRequest, council_slug: str, procurement_id: UUID) 
 
 @router.get(
     f"{P}/bids",
-    response=list[s.OpenedBidOut],
+    response={200: list[s.OpenedBidOut], 409: ErrorOut},
     summary="The opened bids, for evaluators: refused (409) until the tender deadline has passed",
 )
 def opened_bids(request: HttpRequest, council_slug: str, procurement_id: UUID) -> Any:
@@ -209,7 +209,11 @@ def score_bid(
     )
 
 
-@router.get(f"{P}/ranking", response=list[s.RankedOut], summary="Each lot's bids by weighted score")
+@router.get(
+    f"{P}/ranking",
+    response={200: list[s.RankedOut], 409: ErrorOut},
+    summary="Each lot's bids by weighted score: refused (409) until the tender deadline has passed",
+)
 def ranking(request: HttpRequest, council_slug: str, procurement_id: UUID) -> Any:
     actor, procurement = _procurement(request, council_slug, procurement_id, "commissioning.bids.evaluate")
     return selectors.rankings(actor, procurement)

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from civichub.commissioning import selectors
 from civichub.commissioning.models import Contract, Procurement, Rating, Stage
@@ -20,7 +21,7 @@ from civichub.core import policy
 from civichub.core.access import actor_of, council_page, user_of
 from civichub.core.errors import Refused
 from civichub.core.models import Council
-from civichub.core.selectors import acting_provider
+from civichub.core.selectors import acting_provider, council_providers
 
 
 def _page(request: HttpRequest, council: Council, template: str, title: str, **context: Any) -> HttpResponse:
@@ -144,6 +145,18 @@ def _procurement_action(request: HttpRequest, procurement: Procurement) -> Refus
             post.get("reason", ""),
         ),
         "award": lambda: evaluation.award(actor, procurement),
+        "call_off": lambda: evaluation.call_off(
+            actor, procurement, post.get("provider_id"), post.get("value")
+        ),
+        "direct_award": lambda: evaluation.award_directly(
+            actor, procurement, post.get("provider_id"), post.get("value")
+        ),
+        "contract": lambda: contracts.make_contract(
+            actor,
+            procurement,
+            post.get("lot_id"),
+            {k: post.get(k, "") for k in ("start_date", "end_date")},
+        ),
         "terminate": lambda: procuring.terminate_procurement(actor, procurement, post.get("reason", "")),
     }
     if action not in actions:
@@ -191,6 +204,11 @@ def procurement(request: HttpRequest, council: Council, procurement_id: str) -> 
         manages=_can(request, "commissioning.manage", council) and provider is None,
         evaluates=evaluates,
         stages=Stage,
+        providers=[(str(p.organisation_id), p.organisation.name) for p in council_providers(actor, council)]
+        if provider is None and _can(request, "council.providers.view", council)
+        else [],
+        contract_due=found.stage == Stage.STANDSTILL
+        and (found.standstill_ends is None or found.standstill_ends < timezone.localdate()),
         contracts=selectors.contracts(actor, council).filter(procurement=found),
     )
 

@@ -240,7 +240,7 @@ def test_a_call_off_contract_follows_at_once(people, commission) -> None:
     assert reread(procurement).stage == Stage.CONTRACT
 
 
-def test_another_councils_contract_is_not_found(people, contract, sunderland) -> None:
+def test_another_councils_contract_is_not_found(people, contract, sunderland, make_user) -> None:
     from django.http import Http404
 
     with pytest.raises(PermissionDenied):
@@ -248,4 +248,12 @@ def test_another_councils_contract_is_not_found(people, contract, sunderland) ->
     with pytest.raises(Http404):
         selectors.contract(people["officer"], contract.council, contract.procurement_id)
     with pytest.raises(PermissionDenied):
-        contracts.vary_contract(people["officer"].acting_for(sunderland), contract, {})
+        contracts.vary_contract(their_officer(make_user, sunderland), contract, {})
+
+
+def their_officer(make_user, sunderland):
+    """A Sunderland commissioner: no permission over Wigan's contracts, whatever they name."""
+    from civichub.core.actors import Actor
+    from civichub.core.models import Role
+
+    return Actor(user=make_user(Role.COMMISSIONER, sunderland), council=sunderland)

@@ -301,4 +301,4 @@ def test_another_councils_procurement_is_not_found(people, tendering, sunderland
     with pytest.raises(PermissionDenied):
         selectors.procurement(people["officer"], sunderland, their_procurement.pk)
     with pytest.raises(PermissionDenied):
-        procuring.open_tender(people["officer"].acting_for(sunderland), tendering, timezone.now())
+        procuring.open_tender(theirs, tendering, timezone.now())
