@@ -209,7 +209,7 @@ def seed() -> None:
         "hold_id": str(LegalHold.objects.for_council(wigan).order_by("title").first().pk),  # type: ignore[union-attr]
         "disposal_id": str(DisposalRun.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
         "request_id": str(InformationRequest.objects.for_council(wigan).order_by("reference").first().pk),  # type: ignore[union-attr]
-        # The money (the demo's commissioning): a budget line and a contract.
+        # The money (the demo's commissioning): a budget line.
         "budget_id": str(
             Budget.objects.for_council(wigan).filter(kind="council").order_by("name").first().pk
         ),  # type: ignore[union-attr]
