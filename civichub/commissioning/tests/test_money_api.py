@@ -4,6 +4,7 @@ council's ids are 404, and a resident buys with their own personal budget only."
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -67,7 +68,7 @@ def test_the_holder_buys_through_the_api_and_others_get_404(wigan, client, setup
     made = client.post(url, body, content_type="application/json", **_token(setup["holder"]))
     assert made.status_code == 201 and made.json()["origin"] == "call_off"
     mine = client.get(f"/api/v1/c/{wigan.slug}/personal-budgets", **_token(setup["holder"])).json()
-    assert mine["items"][0]["available"] == "800.00"
+    assert Decimal(mine["items"][0]["available"]) == Decimal("800")
     # Another council's budget, through our council's URL.
     theirs = f"/api/v1/c/{wigan.slug}/budgets/{setup['theirs'].pk}"
     assert client.get(theirs, **_token(officer)).status_code == 404
