@@ -167,7 +167,7 @@ def procurement_notices(request: HttpRequest, council_slug: str, procurement_id:
     f"{P}/bids", response={201: s.OwnBidOut}, summary="Submit a sealed bid for a lot (provider staff)"
 )
 def submit_bid(
-    request: HttpRequest, council_slug: str, procurement_id: UUID, payload: s.BidIn
+    request: HttpRequest, council_slug: str, procurement_id: UUID, payload: s.TenderBidIn
 ) -> tuple[int, Any]:
     actor, procurement = _procurement(request, council_slug, procurement_id, "commissioning.bids.submit")
     return 201, bidding.submit_bid(actor, procurement, payload.lot_id, payload.price, payload.response)
@@ -343,7 +343,7 @@ def terminate(request: HttpRequest, council_slug: str, contract_id: UUID, payloa
 
 
 @router.get(
-    f"{K}/versions", response=list[s.VersionOut], summary="Every version of the contract: its history"
+    f"{K}/versions", response=list[s.ContractVersionOut], summary="Every version of the contract: its history"
 )
 def versions(request: HttpRequest, council_slug: str, contract_id: UUID) -> Any:
     _, contract = _contract(request, council_slug, contract_id, "commissioning.view")

@@ -24,7 +24,7 @@ from civichub.commissioning import (
 from civichub.commissioning import dashboard as boards
 from civichub.commissioning.money_schemas import (
     AllocationIn,
-    AwardIn,
+    WardAwardIn,
     BudgetIn,
     BudgetOut,
     ContractMadeOut,
@@ -126,7 +126,7 @@ def buy(request: HttpRequest, council_slug: str, budget_id: UUID, payload: Purch
     response={201: ContractMadeOut},
     summary="A councillor's grant or small contract from their ward budget",
 )
-def award(request: HttpRequest, council_slug: str, budget_id: UUID, payload: AwardIn) -> tuple[int, Any]:
+def award(request: HttpRequest, council_slug: str, budget_id: UUID, payload: WardAwardIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "commissioning.dashboard.view")
     found = money_selectors.ward_budget(actor, council, budget_id)
     return 201, ward_budgets.award(actor, council, found, **payload.dict())

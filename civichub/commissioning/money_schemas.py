@@ -71,7 +71,7 @@ class PurchaseIn(Schema):
     description: str = Field("", max_length=4000)
 
 
-class AwardIn(PurchaseIn):
+class WardAwardIn(PurchaseIn):
     kind: str = Field(..., max_length=10, examples=["grant"])
     purpose: str = Field("", max_length=4000)
     override_reason: str = Field("", max_length=2000)

@@ -134,7 +134,7 @@ class NoticeOut(Schema):
         return str(obj.get_notice_type_display())
 
 
-class BidIn(Schema):
+class TenderBidIn(Schema):
     lot_id: str = Field("", max_length=40)
     price: str = Field("", max_length=20, examples=["950000"])
     response: str = Field("", max_length=20000)
@@ -325,7 +325,7 @@ class ContractDetailOut(ContractOut):
     assessment_due: bool
 
 
-class VersionOut(Schema):
+class ContractVersionOut(Schema):
     number: int
     reason: str
     created_at: datetime

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from civichub.core.api import council_actor
 from civichub.core.pagination import LimitOffset
 from civichub.funding import bid_selectors, bids
-from civichub.funding.work_schemas import BidChange, BidIn, BidOut, StatusCountsOut, StatusIn
+from civichub.funding.work_schemas import BidChange, BidOut, BidStatusIn, FundingBidIn, StatusCountsOut
 
 router = Router(tags=["funding bids"])
 C = "/c/{council_slug}"
@@ -41,7 +41,7 @@ def bid_counts(request: HttpRequest, council_slug: str) -> Any:
 
 
 @router.post(f"{C}/funding/bids", response={201: BidOut}, summary="Add a bid (drafting) to your pipeline")
-def add_bid(request: HttpRequest, council_slug: str, payload: BidIn) -> tuple[int, Any]:
+def add_bid(request: HttpRequest, council_slug: str, payload: FundingBidIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "funding.bids.manage")
     return 201, bids.add_bid(actor, council, payload.dict())
 
@@ -65,7 +65,7 @@ def change_bid(request: HttpRequest, council_slug: str, bid_id: UUID, payload: B
     response=BidOut,
     summary="Move a bid to its next status (drafting, submitted, won, lost); won needs the amount won",
 )
-def change_status(request: HttpRequest, council_slug: str, bid_id: UUID, payload: StatusIn) -> Any:
+def change_status(request: HttpRequest, council_slug: str, bid_id: UUID, payload: BidStatusIn) -> Any:
     actor, council = council_actor(request, council_slug, "funding.bids.manage")
     return bids.change_status(
         actor, council, bid_id, payload.status, amount_won=payload.amount_won, on=payload.on

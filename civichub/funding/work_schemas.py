@@ -47,7 +47,7 @@ class BidOut(Schema):
         return list(TRANSITIONS[getattr(obj, "status", "won")])
 
 
-class BidIn(Schema):
+class FundingBidIn(Schema):
     opportunity_id: str = Field("", max_length=40, description="An opportunity of the catalogue, or empty")
     funder: str = Field("", max_length=200, description="For an opportunity not in the catalogue")
     programme: str = Field("", max_length=300, description="For an opportunity not in the catalogue")
@@ -71,7 +71,7 @@ class BidChange(Schema):
     due_on: str | None = Field(None, max_length=30)
 
 
-class StatusIn(Schema):
+class BidStatusIn(Schema):
     status: str = Field(..., max_length=20, examples=["submitted"])
     amount_won: str = Field("", max_length=20, description="Needed when the bid is won")
     on: str = Field("", max_length=30, description="The day it happened (today if empty)")

@@ -115,7 +115,7 @@ class UnmetCountOut(Schema):
     shown: str
 
 
-class ContactIn(Schema):
+class DemandContactIn(Schema):
     occurred_on: date
     channel: str = Field(..., max_length=10, examples=["phone"])
     category: str = Field(..., max_length=50, examples=["housing"])
@@ -132,7 +132,7 @@ class ContactIn(Schema):
 
 class ContactsIn(Schema):
     # Named "batch", not "contacts": the directory's service bodies use "contacts" for its people to ask.
-    batch: list[ContactIn] = Field(..., min_length=1, max_length=10_000)
+    batch: list[DemandContactIn] = Field(..., min_length=1, max_length=10_000)
 
 
 class ContactsOut(Schema):
@@ -160,7 +160,7 @@ class MonthOut(Schema):
     share: float
 
 
-class ShareOut(Schema):
+class DemandShareOut(Schema):
     key: str = Field(..., description="The service's name, or the provider's id ('own': no provider)")
     name: str
     org_id: str
@@ -177,6 +177,6 @@ class DemandOut(Schema):
     failure: int
     months: list[MonthOut]
     causes: list[tuple[str, int, float]]
-    services: list[ShareOut]
-    providers: list[ShareOut]
+    services: list[DemandShareOut]
+    providers: list[DemandShareOut]
     chart: XmROut | None = None

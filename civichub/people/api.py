@@ -21,12 +21,12 @@ from civichub.people import selectors
 from civichub.people.schemas import (
     AgreementIn,
     AgreementOut,
-    DecisionIn,
     LoadedRecordOut,
     MergeIn,
     MergeOut,
     PeopleCountOut,
     PersonOut,
+    ReviewDecisionIn,
     ReviewPairOut,
     ReviewPairSummaryOut,
     RunIn,
@@ -94,7 +94,7 @@ def review_pair(request: HttpRequest, council_slug: str, pair_id: UUID) -> Any:
 @router.post(
     f"{C}/review/{{pair_id}}", response=ReviewPairOut, summary="Decide a pair: the same person or not"
 )
-def decide(request: HttpRequest, council_slug: str, pair_id: UUID, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, council_slug: str, pair_id: UUID, payload: ReviewDecisionIn) -> Any:
     actor, council = council_actor(request, council_slug, "people.review.decide")
     return review.decide(actor, council, pair_id, same_person=payload.same_person)
 

@@ -82,7 +82,7 @@ class ReviewPairOut(ReviewPairSummaryOut):
     decided_at: datetime | None
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(Schema):
     same_person: bool
 
 

@@ -16,12 +16,12 @@ from civichub.core.selectors import council_by_slug
 from civichub.records import selectors
 from civichub.records.schemas import (
     CallInIn,
-    DecisionIn,
     DecisionOut,
     ForwardPlanIn,
     ForwardPlanOut,
     LinkIn,
     LinkOut,
+    OfficerDecisionIn,
     OfficerDecisionOut,
     PublishIn,
     VotesIn,
@@ -81,7 +81,7 @@ def officer_decisions(
 @router.post(
     "/c/{council_slug}/decisions", response={201: OfficerDecisionOut}, summary="Record a decision (a draft)"
 )
-def record(request: HttpRequest, council_slug: str, payload: DecisionIn) -> tuple[int, Any]:
+def record(request: HttpRequest, council_slug: str, payload: OfficerDecisionIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "records.decisions.manage")
     values = payload.dict()
     values["votes"] = [(v["member"], v["vote"]) for v in values["votes"]]

@@ -101,7 +101,7 @@ class VoteOut(Schema):
     vote: str
 
 
-class DecisionIn(Schema):
+class OfficerDecisionIn(Schema):
     title: str = Field(..., max_length=255)
     decision: str = Field(..., max_length=20_000)
     maker_kind: Literal["cabinet", "cabinet_member", "committee", "officer"]
