@@ -24,7 +24,6 @@ from civichub.commissioning import (
 from civichub.commissioning import dashboard as boards
 from civichub.commissioning.money_schemas import (
     AllocationIn,
-    WardAwardIn,
     BudgetIn,
     BudgetOut,
     ContractMadeOut,
@@ -33,6 +32,7 @@ from civichub.commissioning.money_schemas import (
     PaymentIn,
     PurchaseIn,
     RegisterContractOut,
+    WardAwardIn,
 )
 from civichub.core.api import council_actor
 from civichub.core.pagination import LimitOffset
