@@ -78,6 +78,7 @@ bench: setup
 	$(RUN) python benchmarks/throttle.py
 	$(RUN) python benchmarks/backup.py --services 100000
 	$(RUN) python benchmarks/retention.py --events 100000
+	$(RUN) python benchmarks/people_linkage.py --records 100000 --spark --scale 1000000
 	$(RUN) python benchmarks/market.py --providers 5000 --offers 100000
 	$(RUN) python benchmarks/records.py
 	scripts/with-postgres $(RUN) python benchmarks/records.py

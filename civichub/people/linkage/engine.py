@@ -58,6 +58,10 @@ def _spark_frame(api: Any, frame: pd.DataFrame) -> Any:
         for c in frame.columns
     ]
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for row in rows:
+        parts = row.get("surname_parts")
+        # Spark takes lists, not the numpy arrays pandas may hold the parts in.
+        row["surname_parts"] = None if parts is None else [str(p) for p in parts]
     return api.spark.createDataFrame(rows, schema=StructType(fields))
 
 
@@ -77,7 +81,7 @@ def train(
     backend: str = "duckdb",
     spark: Any = None,
     plain: bool = False,
-    max_pairs: float = 5e6,
+    max_pairs: float | None = None,
 ) -> dict[str, Any]:
     """EM-trained model as a JSON-able dict (Splink settings with m and u), with its version.
 
@@ -86,6 +90,9 @@ def train(
     `plain` trains the baseline set-up instead (benchmarks only).
     """
     records = prepared(frame)
+    if max_pairs is None:
+        # Enough pairs for stable u and m on any size; capped so training time stays flat at scale.
+        max_pairs = float(min(2_000_000, max(200_000, 100 * len(records))))
     linker = _linker(records, design.plain_settings() if plain else design.settings(), backend, spark)
     training = linker.training
     training.estimate_probability_two_random_records_match(
@@ -105,6 +112,7 @@ def train(
     model = json.loads(json.dumps(model, default=str))
     model["civichub_model_version"] = _version(model)
     model["civichub_trained_on_records"] = len(records)
+    model["civichub_design"] = "plain" if plain else "civichub"
     return model
 
 
@@ -119,7 +127,7 @@ def predict(
     """Scored candidate pairs: unique_id_l, unique_id_r, match_weight, match_probability,
     gamma_<comparison>, mw_<comparison> and bf_<comparison> (the Bayes factor, 2 ** mw)."""
     records = prepared(frame)
-    linker = _linker(records, design.strip_civichub_keys(model), backend, spark)
+    linker = _linker(records, design.for_dialect(model, backend), backend, spark)
     pairs = linker.inference.predict(threshold_match_weight=threshold_match_weight, warning_mode="never")
     out = pairs.as_pandas_dataframe()
     return with_bayes_factors(out)

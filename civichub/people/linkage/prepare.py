@@ -6,8 +6,8 @@ of one new record and the blocking keys the database indexes all see the same va
 
 from __future__ import annotations
 
-import re
-
+import duckdb
+import numpy as np
 import pandas as pd
 
 from civichub.people.linkage.nicknames import CANONICAL
@@ -44,6 +44,9 @@ PREPARED_COLUMNS = [
     "postcode_sector",
     "postcode_district",
     "nhs_number",
+    "nhs_head",
+    "nhs_tail",
+    "surname_initial",
 ]
 
 # Words a clerk abbreviates in an address, and the word they stand for.
@@ -65,51 +68,92 @@ _ADDRESS_WORDS = {
     "terr": "terrace",
     "flt": "flat",
 }
-_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d)([A-Z]{2})$")
-_SEX = {"m": "m", "male": "m", "man": "m", "1": "m", "f": "f", "female": "f", "woman": "f", "2": "f"}
 
 
-def _blank_to_none(series: pd.Series) -> pd.Series:
-    text = series.astype("string").str.strip()
-    return text.mask(text == "", pd.NA)
+def _address_sql(column: str) -> str:
+    text = f"regexp_replace(trim(regexp_replace(lower({column}), '[^a-z0-9 ]+', ' ', 'g')), '\\s+', ' ', 'g')"
+    for short, word in _ADDRESS_WORDS.items():
+        text = f"regexp_replace({text}, '\\b{short}\\b', '{word}', 'g')"
+    return f"nullif({text}, '')"
 
 
-def _clean_name(series: pd.Series) -> pd.Series:
-    """Lower case letters, with any hyphen or space between parts kept as one hyphen."""
-    text = _blank_to_none(series).str.lower()
-    text = text.str.replace("[\u2019'`.]", "", regex=True)
-    text = text.str.replace(r"[^a-z]+", "-", regex=True).str.strip("-")
-    return text.mask(text == "", pd.NA)
+def _name_sql(column: str) -> str:
+    """Lower-case letters, with any run of other characters between parts as one hyphen."""
+    dropped = f"regexp_replace(lower({column}), '[\u2019''`.]', '', 'g')"
+    return f"nullif(trim(regexp_replace({dropped}, '[^a-z]+', '-', 'g'), '-'), '')"
 
 
-def _clean_dob(series: pd.Series) -> pd.Series:
-    text = _blank_to_none(series)
-    compact = text.str.replace(r"\D", "", regex=True)
-    # YYYYMMDD, YYYY-MM-DD and YYYY/MM/DD all become YYYY-MM-DD; anything else is blank.
-    iso = compact.str.slice(0, 4) + "-" + compact.str.slice(4, 6) + "-" + compact.str.slice(6, 8)
-    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    return iso.where(parsed.notna() & (compact.str.len() == 8), pd.NA)
+_NICKNAMES = pd.DataFrame({"nickname": list(CANONICAL), "canonical": list(CANONICAL.values())})
+
+# One pass in DuckDB: vectorised, so a million records take seconds rather than minutes in pandas.
+# The SQL is built from constants in this module only (column names, the abbreviation table).
+_SQL = f"""
+WITH cleaned AS (
+    SELECT
+        trim(record_id) AS record_id,
+        trim(source_system) AS source_system,
+        {_name_sql("first_name")} AS first_full,
+        {_name_sql("surname")} AS surname_full,
+        nullif(trim(lower(sex)), '') AS sex_text,
+        nullif(regexp_replace(date_of_birth, '\\D', '', 'g'), '') AS dob_digits,
+        nullif(regexp_replace(upper(postcode), '\\s+', '', 'g'), '') AS pc,
+        {_address_sql("address_line")} AS address,
+        nullif(regexp_replace(nhs_number, '\\D', '', 'g'), '') AS nhs,
+        row_number() OVER () AS position
+    FROM raw
+), named AS (
+    SELECT *,
+        -- Only the first given name is compared: middle names come and go between systems.
+        string_split(first_full, '-')[1] AS first,
+        replace(surname_full, '-', '') AS surname,
+        CASE WHEN length(dob_digits) = 8 AND try_strptime(dob_digits, '%Y%m%d') IS NOT NULL
+             THEN substr(dob_digits, 1, 4) || '-' || substr(dob_digits, 5, 2)
+                  || '-' || substr(dob_digits, 7, 2)
+        END AS dob,
+        regexp_matches(pc, '^[A-Z]{{1,2}}[0-9][A-Z0-9]?[0-9][A-Z]{{2}}$') AS uk
+    FROM cleaned
+)
+SELECT
+    source_system || ':' || record_id AS unique_id,
+    record_id,
+    source_system,
+    first AS first_name,
+    coalesce(n.canonical, first) AS first_name_canonical,
+    surname,
+    -- The parts of a double-barrelled name, so Smith matches Smith-Jones after a marriage.
+    string_split(surname_full, '-') AS surname_parts,
+    -- The two names in alphabetical order: the same key whichever field each was typed in.
+    CASE WHEN first IS NOT NULL AND surname IS NOT NULL
+         THEN least(first, surname) || ' ' || greatest(first, surname) END AS names_sorted,
+    CASE WHEN sex_text IN ('m', 'male', 'man', '1') THEN 'm'
+         WHEN sex_text IN ('f', 'female', 'woman', '2') THEN 'f' END AS sex,
+    dob AS date_of_birth,
+    -- Day and month exchanged (US order, or a slip): compared against the other record's date.
+    substr(dob, 1, 4) || '-' || substr(dob, 9, 2) || '-' || substr(dob, 6, 2) AS dob_swapped,
+    substr(dob, 1, 4) AS birth_year,
+    address AS address_line,
+    nullif(regexp_extract(address, '([0-9]+[a-z]?)', 1), '') AS house_number,
+    CASE WHEN uk THEN left(pc, length(pc) - 3) || ' ' || right(pc, 3) ELSE pc END AS postcode,
+    CASE WHEN uk THEN left(pc, length(pc) - 3) || ' ' || substr(pc, length(pc) - 2, 1) END AS postcode_sector,
+    CASE WHEN uk THEN left(pc, length(pc) - 3) END AS postcode_district,
+    nhs AS nhs_number,
+    -- Each half of the NHS number: one mistyped digit leaves the other half as it was.
+    CASE WHEN length(nhs) >= 6 THEN left(nhs, length(nhs) // 2) END AS nhs_head,
+    CASE WHEN length(nhs) >= 6 THEN right(nhs, length(nhs) - length(nhs) // 2) END AS nhs_tail,
+    left(surname, 1) AS surname_initial
+FROM named LEFT JOIN nicknames AS n ON n.nickname = named.first
+ORDER BY position
+"""  # noqa: S608
 
 
-def _clean_postcode(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    compact = _blank_to_none(series).str.upper().str.replace(r"\s+", "", regex=True)
-    parts = compact.str.extract(_UK_POSTCODE)
-    is_uk = parts[0].notna()
-    formatted = (parts[0] + " " + parts[1] + parts[2]).where(is_uk, compact)
-    sector = (parts[0] + " " + parts[1]).where(is_uk, pd.NA)
-    district = parts[0].where(is_uk, pd.NA)
-    return formatted.mask(formatted == "", pd.NA), sector, district
-
-
-def _clean_address(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = _blank_to_none(series).str.lower().str.replace(r"[^a-z0-9 ]+", " ", regex=True)
-    words = text.str.split()
-    text = words.map(
-        lambda ws: " ".join(_ADDRESS_WORDS.get(w) or w for w in ws) if isinstance(ws, list) else pd.NA
-    ).astype("string")
-    text = text.mask(text == "", pd.NA)
-    house = text.str.extract(r"(\d+[a-z]?)", expand=False)
-    return text, house
+def _as_text(series: pd.Series) -> pd.Series:
+    """Any column as text; whole numbers read as floats (a blank among them) lose their '.0'."""
+    if pd.api.types.is_float_dtype(series):
+        whole = series.dropna()
+        if (whole == whole.round()).all():
+            series = series.astype("Int64")
+    text = series.astype("string")
+    return text.astype(object).where(text.notna(), None)
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -118,42 +162,15 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"records need the columns {missing}")
     raw = frame.reindex(columns=COLUMNS)
-    out = pd.DataFrame(index=raw.index)
-    out["record_id"] = raw["record_id"].astype("string").str.strip()
-    out["source_system"] = raw["source_system"].astype("string").str.strip()
-    out["unique_id"] = out["source_system"] + ":" + out["record_id"]
-
-    first = _clean_name(raw["first_name"])
-    # Only the first given name is compared: middle names come and go between systems.
-    out["first_name"] = first.str.split("-").str[0]
-    canonical = out["first_name"].map(lambda n: CANONICAL.get(n, n) if isinstance(n, str) else pd.NA)
-    out["first_name_canonical"] = canonical.astype("string")
-    surname = _clean_name(raw["surname"])
-    out["surname"] = surname.str.replace("-", "", regex=False)
-    # The parts of a double-barrelled name, so Smith matches Smith-Jones after a marriage.
-    out["surname_parts"] = surname.map(lambda s: s.split("-") if isinstance(s, str) else None)
-    both = out["first_name"].notna() & out["surname"].notna()
-    lo = out[["first_name", "surname"]].min(axis=1).where(both, pd.NA)
-    hi = out[["first_name", "surname"]].max(axis=1).where(both, pd.NA)
-    # The two names in alphabetical order: the same key whichever field each was typed in.
-    out["names_sorted"] = (lo.astype("string") + " " + hi.astype("string")).astype("string")
-
-    sex = _blank_to_none(raw["sex"]).str.lower()
-    out["sex"] = sex.map(lambda s: _SEX.get(s, pd.NA) if isinstance(s, str) else pd.NA).astype("string")
-
-    dob = _clean_dob(raw["date_of_birth"])
-    out["date_of_birth"] = dob
-    # Day and month exchanged (US order, or a slip): compared against the other record's date.
-    swapped = dob.str.slice(0, 4) + "-" + dob.str.slice(8, 10) + "-" + dob.str.slice(5, 7)
-    out["dob_swapped"] = swapped.astype("string")
-    out["birth_year"] = dob.str.slice(0, 4)
-
-    out["address_line"], out["house_number"] = _clean_address(raw["address_line"])
-    out["postcode"], out["postcode_sector"], out["postcode_district"] = _clean_postcode(raw["postcode"])
-
-    nhs = _blank_to_none(raw["nhs_number"]).str.replace(r"\D", "", regex=True)
-    out["nhs_number"] = nhs.mask(nhs == "", pd.NA)
-    out = out[PREPARED_COLUMNS].reset_index(drop=True)
-    string_columns = [c for c in PREPARED_COLUMNS if c != "surname_parts"]
-    out[string_columns] = out[string_columns].astype(object).where(out[string_columns].notna(), None)
+    raw = pd.DataFrame({c: _as_text(raw[c]) for c in COLUMNS})
+    with duckdb.connect() as con:
+        con.register("raw", raw)
+        con.register("nicknames", _NICKNAMES)
+        out = con.execute(_SQL).df()
+    out = out[PREPARED_COLUMNS]
+    text = [c for c in PREPARED_COLUMNS if c != "surname_parts"]
+    out[text] = out[text].astype(object).where(out[text].notna(), None)
+    out["surname_parts"] = [
+        list(p) if isinstance(p, (list, np.ndarray)) and len(p) else None for p in out["surname_parts"]
+    ]
     return out
