@@ -395,7 +395,7 @@ def test_a_commissioner_reviews_a_pair_and_sees_the_linkage_quality(page, server
     assert _axe_violations(page) == []
     _follow(page, page.get_by_role("link", name="Review queue"))
     assert _axe_violations(page) == []
-    _follow(page, page.get_by_role("link", name="Review pair 1"))
+    _follow(page, page.get_by_role("link", name="Review pair 1", exact=True))
     assert page.get_by_test_id("side-by-side").is_visible()
     assert _axe_violations(page) == []
     _follow(page, page.get_by_role("button", name="Save the decision"))  # no choice: the error is named
