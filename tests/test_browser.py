@@ -595,15 +595,16 @@ def test_a_commissioner_reviews_a_pair_and_sees_the_linkage_quality(page, server
     assert _axe_violations(page) == []
     _follow(page, page.get_by_role("link", name="Review queue"))
     assert _axe_violations(page) == []
-    _follow(page, page.get_by_role("link", name="Review pair 1"))
+    _follow(page, page.get_by_role("link", name="Review pair 1", exact=True))
     assert page.get_by_test_id("side-by-side").is_visible()
     assert _axe_violations(page) == []
     _follow(page, page.get_by_role("button", name="Save the decision"))  # no choice: the error is named
     assert page.locator(".govuk-error-summary").is_visible()
     assert _axe_violations(page) == []
     page.get_by_label("Different people: keep them apart").check()
-    _follow(page, page.get_by_role("button", name="Save the decision"))
+    _follow(page, page.get_by_role("button", name="Save the decision"))  # on to the next pair
     assert _axe_violations(page) == []
+    _follow(page, page.locator(".govuk-breadcrumbs").get_by_role("link", name="People"))
     _follow(page, page.get_by_role("link", name="Data-sharing agreements"))
     assert "Sunderland" in page.get_by_test_id("agreements").inner_text()
     assert _axe_violations(page) == []

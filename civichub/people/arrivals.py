@@ -8,9 +8,7 @@ which audits and publishes; nothing here is a change of its own.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from civichub.core.importing import Progress
 from civichub.core.models import Council
@@ -19,6 +17,9 @@ from civichub.people.frames import VALUES, engine_row
 from civichub.people.models import BlockingKey, LinkageModel, Person, ReviewPair, SourceRecord, TermFrequency
 from civichub.people.persons import new_people, refresh_facts
 from civichub.people.thresholds import thresholds_of
+
+if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pays it
+    import pandas as pd
 
 # A record sharing a key with more records than this is scored against the first this many (a blocking
 # key as common as 'surname SMITH' says little; the other keys find the real candidates).
@@ -49,6 +50,8 @@ def refresh_blocking_keys(
 def keys_of(rows: list[dict[str, Any]]) -> list[list[str]]:
     """Each row's blocking keys: the engine's `blocking_keys`, computed over one prepared frame for the
     lot (preparing one record at a time costs milliseconds each; a file of thousands, seconds)."""
+    import pandas as pd
+
     if len(rows) < 20:
         return [list(dict.fromkeys(engine().blocking_keys(engine_row(r)))) for r in rows]
     from civichub.people.linkage.settings import BLOCKING_RULES
@@ -93,6 +96,8 @@ def forget_term_frequencies() -> None:
 
 def candidates(council: Council, record: SourceRecord) -> pd.DataFrame:
     """The stored records sharing a blocking key with this one: an engine frame, with `pk`, `person_id`."""
+    import pandas as pd
+
     keys = list(BlockingKey.objects.for_council(council).filter(record=record).values_list("key", flat=True))
     ids = list(
         BlockingKey.objects.for_council(council)

@@ -8,13 +8,14 @@ only door, and it reads the agreements in force today, for this purpose, naming 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from civichub.core.models import Council
 from civichub.people.checks import COLUMNS
 from civichub.people.models import SHAREABLE_FIELDS, DataSharingAgreement, Purpose, SourceRecord
+
+if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pays it
+    import pandas as pd
 
 # What a frame row holds besides the engine's columns: the database id, to write results back.
 VALUES = ("pk", *COLUMNS)
@@ -33,6 +34,8 @@ def engine_row(values: dict[str, Any]) -> dict[str, str | None]:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     if not rows:
         return pd.DataFrame(columns=[*COLUMNS, "pk"])
     frame = pd.DataFrame([{**engine_row(r), "pk": str(r["pk"])} for r in rows])
@@ -68,6 +71,8 @@ def shared_sources(
 ) -> pd.DataFrame:
     """Other councils' records shared with this council for `purpose`: only the agreed fields (the rest
     blank), and each source system named with its council (`sunderland/council-tax`) so nothing collides."""
+    import pandas as pd
+
     frames = []
     for agreement in agreements_in_force(council, purpose, today):
         agreed = [f for f in agreement.fields if f in SHAREABLE_FIELDS]
@@ -88,6 +93,8 @@ def linkage_frame(
     council: Council, purpose: str = Purpose.LINKAGE, today: date | None = None
 ) -> pd.DataFrame:
     """The council's records and whatever is shared with it for the purpose, in one frame."""
+    import pandas as pd
+
     shared = shared_sources(council, purpose, today)
     own = own_records(council)
     if shared.empty:

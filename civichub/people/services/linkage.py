@@ -9,9 +9,8 @@ Linking one record on arrival is `civichub.people.arrivals` (called by the loads
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -37,6 +36,9 @@ from civichub.people.models import (
 )
 from civichub.people.persons import new_people, refresh_facts
 from civichub.people.thresholds import thresholds_of
+
+if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pays it
+    import pandas as pd
 
 __all__ = ["execute_run", "link_arrivals", "refresh_blocking_keys", "run_now", "start_run"]
 
@@ -173,6 +175,8 @@ def _uuid_keys(mapping: dict[str, Any]) -> list[Any]:
 def _link_everything(
     actor: Actor, council: Council, run: LinkageRun, retrain: bool, progress: Progress
 ) -> None:
+    import pandas as pd
+
     progress("Reading records", 0, 1)
     frame = frames.linkage_frame(council)
     own = frame[~frame["source_system"].fillna("").str.contains("/", regex=False)]
