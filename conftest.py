@@ -17,6 +17,32 @@ from civichub.core.models import Council, Membership, Organisation, Role, User
 from civichub.places import services as places
 
 SYSTEM = Actor.system("tests")
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that touch the database.
+
+    `make test` runs the suite twice, once per database, to prove our queries on both. A test that never
+    opens a connection (the linkage engine on DuckDB, Spark, the calendar, parsers) would prove the same
+    thing twice at the cost of minutes, so the second run leaves it out. Tests declare the database the
+    way pytest-django asks them to (a `db` fixture or a `django_db` mark); one that forgot could not
+    reach the database in either run. Tests that reach the database server by their own means (backup
+    and restore, the dispatcher killed mid-delivery) carry the `database_server` mark.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    keep, leave = [], []
+    for item in items:
+        uses_database = (
+            item.get_closest_marker("django_db") or item.get_closest_marker("database_server")
+        ) or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_database else leave).append(item)
+    if leave:
+        config.hook.pytest_deselected(items=leave)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

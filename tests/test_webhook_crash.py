@@ -13,7 +13,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.database_server
 
 EVENTS = 600
 KILLS = 3

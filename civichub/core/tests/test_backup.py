@@ -34,6 +34,8 @@ from django.db import connection
 from civichub.core.backup import storage
 from civichub.core.models import AuditEntry, AuditHead, Council, Organisation
 
+pytestmark = pytest.mark.database_server
+
 WRITER = """
 import sys, threading
 from civichub.core import services

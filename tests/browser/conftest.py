@@ -1,0 +1,71 @@
+"""In a real browser (Debian's Chromium, driven by Playwright) against a real server (gunicorn on the
+demo data). One server and one browser serve every browser test: building the demo is the slow part, and
+each test signs in as its own user, so sharing them costs no isolation a test relies on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from civichub.serving import gunicorn
+from tests.browser.support import CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The platform as `make demo` runs it, on its own SQLite file and a free port."""
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "civichub.settings",
+        "CIVICHUB_VAR_DIR": str(var),
+        "CIVICHUB_DATABASE_URL": f"sqlite:///{var / 'browser.sqlite3'}",
+    }
+    env.pop("CIVICHUB_DEBUG", None)
+    cli = [sys.executable, "-m", "civichub.cli"]
+    for args in (["migrate", "-v0"], ["demo", "--no-progress"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([*cli, *args], env=env, check=True, capture_output=True)
+    with gunicorn(env) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run scripts/system-deps")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page; the test fails if the browser reports any Content-Security-Policy violation."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    context.close()
+    if page.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(page.csp_violations))
