@@ -61,12 +61,17 @@ sbom: setup
 	npm sbom --sbom-format cyclonedx --package-lock-only --loglevel=error > build/sbom/npm.cdx.json
 	@echo "SBOMs written: build/sbom/python.cdx.json, build/sbom/npm.cdx.json"
 
+# One pytest-xdist worker per core (the suite is CPU-bound; a 2-core machine halves its time). The browser
+# and fuzz tests each keep to one worker (their xdist_group), so each builds its demo server once.
+# `make test PARALLEL=` runs in one process, e.g. to debug.
+PARALLEL ?= -n auto --dist loadgroup
+
 test-sqlite: setup
-	$(RUN) pytest
+	$(RUN) pytest $(PARALLEL)
 
 # The browser and fuzz tests serve the demo from their own SQLite file, so the SQLite run covers them.
 test-postgres: setup system-deps
-	scripts/with-postgres $(RUN) pytest -m "not browser and not fuzz"
+	scripts/with-postgres $(RUN) pytest $(PARALLEL) -m "not browser and not fuzz"
 
 test: system-deps lint test-sqlite test-postgres
 

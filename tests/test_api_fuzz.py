@@ -47,7 +47,8 @@ from schemathesis.core.failures import FailureGroup
 from civichub.serving import gunicorn
 from tests.fuzz_seed import WEBHOOK_HOST
 
-pytestmark = pytest.mark.fuzz
+# Under pytest-xdist the fuzzing stays on one worker, with its one seeded server.
+pytestmark = [pytest.mark.fuzz, pytest.mark.xdist_group("fuzz")]
 
 # Per operation: enough to reach past validation into the services, few enough that both specs run in
 # about two minutes on two busy cores.
