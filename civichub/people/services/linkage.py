@@ -23,8 +23,8 @@ from civichub.core.models import Council
 from civichub.core.outbox import publish
 from civichub.people import arrivals, frames, golden
 from civichub.people.arrivals import link_arrivals, refresh_blocking_keys
-from civichub.people.checks import COLUMNS
 from civichub.people.engine import engine
+from civichub.people.linkage.columns import COLUMNS
 from civichub.people.models import (
     LinkageModel,
     LinkageRun,

@@ -9,6 +9,7 @@ import pytest
 
 from civichub.people import linkage, synthetic
 from civichub.people.linkage import engine
+from civichub.people.linkage import settings as design
 
 
 def frame_of(rows: list[dict]) -> pd.DataFrame:
@@ -105,7 +106,7 @@ def trained() -> tuple[pd.DataFrame, dict]:
 
 def test_train_returns_a_json_model_with_a_version_and_trained_parameters():
     _, model = trained()
-    assert model["civichub_model_version"].startswith("1-")
+    assert model["civichub_model_version"].startswith(f"{design.DESIGN_VERSION}-")
     names = [c["output_column_name"] for c in model["comparisons"]]
     assert names == ["first_name", "surname", "date_of_birth", "address", "nhs_number", "sex"]
     nhs_exact = model["comparisons"][4]["comparison_levels"][1]
