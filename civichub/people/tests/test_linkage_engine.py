@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -246,7 +247,7 @@ def test_u_of_the_nhs_number_is_net_of_the_true_matches_in_the_random_sample():
     def level(m: float, u: float) -> dict:
         return {"m_probability": m, "u_probability": u}
 
-    model = {
+    model: dict[str, Any] = {
         "probability_two_random_records_match": 0.001,
         "comparisons": [
             {
