@@ -210,6 +210,7 @@ def main() -> None:
                 path = Path(scratch) / "febrl.parquet"
                 frame.to_parquet(path)
                 print(describe(f"{name}, ours", in_child("ours", path)))
+                print(describe(f"{name}, plain documented Splink", in_child("plain", path)))
         if args.records:
             frame = synthetic.generate(args.records, seed=11)
             path = Path(scratch) / "synthetic.parquet"
