@@ -90,7 +90,13 @@ def count(records: pd.DataFrame) -> TwinCount:
     return TwinCount(int(a), int(b), int(c), int(d))
 
 
+class _Untrained(Exception):
+    """A level the weighing needs has no m or u: on a handful of records EM leaves some unobserved."""
+
+
 def _weight(level: dict[str, Any]) -> float:
+    if not level.get("m_probability") or not level.get("u_probability"):
+        raise _Untrained(level.get("label_for_charts"))
     return math.log2(float(level["m_probability"]) / float(level["u_probability"]))
 
 
@@ -107,29 +113,41 @@ def weigh(model: dict[str, Any], counted: TwinCount) -> None:
     """Set the twin levels' weights in a trained model (in place) from the counts, and keep them."""
     share = counted.share_one_person
     if share is not None:
-        prior = float(model["probability_two_random_records_match"])
-        # What a twin-looking pair agrees on besides, with the prior: what a twin level offsets.
-        shared = math.log2(prior / (1 - prior)) + sum(
-            _weight(_level(model, comparison, label))
-            for comparison, label in (
-                ("date_of_birth", "Exact"),
-                ("address", design.SAME_HOME_LABEL),
-                ("nhs_number", "Different"),
-            )
-        )
-        # Each twin level, the surname's weight on such a pair, and the level the pair falls to
-        # when the data has no twins to protect.
-        for label, surname, otherwise in (
-            (design.TWIN_LABEL, "Exact", "Different"),
-            (design.TWIN_SWAPPED_LABEL, "Different", design.NAME_IN_OTHER_LABEL),
-        ):
-            twin = _level(model, "first_name", label)
-            fallback = _weight(_level(model, "first_name", otherwise))
-            if share >= 1.0:
-                weight = fallback
-            else:
-                rest = shared + _weight(_level(model, "surname", surname))
-                odds = max(share, MIN_SHARE) / (1 - max(share, MIN_SHARE))
-                weight = min(fallback, math.log2(odds) - rest)
-            twin["m_probability"] = float(twin["u_probability"]) * 2.0**weight
+        try:
+            weights = _weights(model, share)
+        except _Untrained:
+            share = None  # the fixed twin weight stays
+        else:
+            for label, weight in weights.items():
+                twin = _level(model, "first_name", label)
+                twin["m_probability"] = float(twin["u_probability"]) * 2.0**weight
     model["civichub_twins"] = {**asdict(counted), "share_one_person": share}
+
+
+def _weights(model: dict[str, Any], share: float) -> dict[str, float]:
+    """Each twin level's weight (log2 of its Bayes factor) for the share of one-person pairs counted."""
+    weights: dict[str, float] = {}
+    prior = float(model["probability_two_random_records_match"])
+    # What a twin-looking pair agrees on besides, with the prior: what a twin level offsets.
+    shared = math.log2(prior / (1 - prior)) + sum(
+        _weight(_level(model, comparison, label))
+        for comparison, label in (
+            ("date_of_birth", "Exact"),
+            ("address", design.SAME_HOME_LABEL),
+            ("nhs_number", "Different"),
+        )
+    )
+    # Each twin level, the surname's weight on such a pair, and the level the pair falls to
+    # when the data has no twins to protect.
+    for label, surname, otherwise in (
+        (design.TWIN_LABEL, "Exact", "Different"),
+        (design.TWIN_SWAPPED_LABEL, "Different", design.NAME_IN_OTHER_LABEL),
+    ):
+        fallback = _weight(_level(model, "first_name", otherwise))
+        if share >= 1.0:
+            weights[label] = fallback
+        else:
+            rest = shared + _weight(_level(model, "surname", surname))
+            odds = max(share, MIN_SHARE) / (1 - max(share, MIN_SHARE))
+            weights[label] = min(fallback, math.log2(odds) - rest)
+    return weights

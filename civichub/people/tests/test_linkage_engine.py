@@ -297,6 +297,14 @@ def test_the_twin_weight_comes_from_the_data():
     twins.weigh(few, twins.TwinCount(a=10, b=1, c=1, d=1))
     assert engine_weight(few, design.TWIN_LABEL) == engine_weight(no_twins, design.TWIN_LABEL)
     assert few["civichub_twins"]["share_one_person"] is None
+    # A level EM never saw (a handful of records) has no m: nothing to weigh from, the weight stays.
+    unseen = copy.deepcopy(model)
+    first = next(c for c in unseen["comparisons"] if c["output_column_name"] == "first_name")
+    next(lv for lv in first["comparison_levels"] if lv.get("label_for_charts") == "Different").pop(
+        "m_probability"
+    )
+    twins.weigh(unseen, twins.TwinCount(a=1000, b=50, c=60, d=3))
+    assert engine_weight(unseen, design.TWIN_LABEL) == engine_weight(model, design.TWIN_LABEL)
 
 
 def engine_weight(model: dict, label: str) -> float:
