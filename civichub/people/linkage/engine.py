@@ -195,10 +195,13 @@ def link(
     backend: str = "duckdb",
     spark: Any = None,
     threshold_match_probability: float = DEFAULT_CLUSTER_PROBABILITY,
+    model: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The whole pipeline: record_id, source_system, unique_id, person_id (one per person)."""
+    """The whole pipeline: record_id, source_system, unique_id, person_id (one per person).
+    `model`: one already trained on these records (training is most of the time), else trained here."""
     records = prepared(frame)
-    model = train(records, backend=backend, spark=spark)
+    if model is None:
+        model = train(records, backend=backend, spark=spark)
     pairs = predict(records, model, backend=backend, spark=spark)
     clusters = cluster(records, pairs, threshold_match_probability=threshold_match_probability)
     out = records[["record_id", "source_system", "unique_id"]].merge(clusters, on="unique_id", how="left")
