@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -27,6 +28,7 @@ import pandas as pd
 
 from civichub.people import linkage
 from civichub.people.linkage import engine
+from civichub.people.linkage import settings as design
 
 
 def pairwise(truth: pd.Series, clusters: pd.Series) -> dict[str, float]:
@@ -118,6 +120,14 @@ def run_pipeline(
     }
 
 
+def twin_weight(model: dict) -> float | None:
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == design.TWIN_LABEL:
+                return math.log2(level["m_probability"] / level["u_probability"])
+    return None
+
+
 def in_child(stage: str, path: Path) -> dict:
     """Run one pipeline in a fresh process so its time and peak memory are its own."""
     out = subprocess.run(
@@ -137,6 +147,11 @@ def describe(name: str, result: dict) -> str:
         f"predict {result['predict_s']:.1f}, cluster {result['cluster_s']:.1f}; "
         f"peak {result['peak_mib']:,.0f} MiB)\n"
         f"    F1 at other clustering thresholds: {result['f1_by_threshold']}"
+        + (
+            f"\n    twin-looking pair counts {result['twins']}, twin level {result['twin_weight']:.1f} bits"
+            if result.get("twins")
+            else ""
+        )
     )
 
 
@@ -180,7 +195,10 @@ def main() -> None:
 
     if args.child:
         result = run_pipeline(pd.read_parquet(args.input), plain=args.child == "plain")
-        result.pop("model")
+        model = result.pop("model")
+        # What the twin levels were weighed from (counted from the records, never the labels).
+        result["twins"] = model.get("civichub_twins")
+        result["twin_weight"] = twin_weight(model)
         print(json.dumps(result))
         return
 
@@ -192,6 +210,7 @@ def main() -> None:
                 path = Path(scratch) / "febrl.parquet"
                 frame.to_parquet(path)
                 print(describe(f"{name}, ours", in_child("ours", path)))
+                print(describe(f"{name}, plain documented Splink", in_child("plain", path)))
         if args.records:
             frame = synthetic.generate(args.records, seed=11)
             path = Path(scratch) / "synthetic.parquet"

@@ -12,17 +12,6 @@ from datetime import date
 from civichub.core.text import clean_text
 from civichub.places.postcodes import normalise_postcode
 
-COLUMNS = (
-    "record_id",
-    "source_system",
-    "first_name",
-    "surname",
-    "sex",
-    "date_of_birth",
-    "address_line",
-    "postcode",
-    "nhs_number",
-)
 LIMITS = {"first_name": 100, "surname": 100, "sex": 20, "address_line": 300, "service": 100}
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 SOURCE_SYSTEM = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from civichub.core.models import Council
-from civichub.people.checks import COLUMNS
+from civichub.people.linkage.columns import COLUMNS
 from civichub.people.models import SHAREABLE_FIELDS, DataSharingAgreement, Purpose, SourceRecord
 
 if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pays it

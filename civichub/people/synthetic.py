@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from faker.providers.person.en_GB import Provider as Names
 
+from civichub.people.linkage.columns import COLUMNS
 from civichub.people.linkage.nicknames import GROUPS
 
 SOURCE_SYSTEMS = ("council_tax", "adult_social_care", "housing", "benefits", "provider_clients")
@@ -210,33 +211,10 @@ def generate(records: int, *, seed: int = 1, postcodes: Sequence[str] | None = N
                         record["surname"] = (
                             married_name if rng.random() < 0.7 else f"{truth['surname']}-{married_name}"
                         )
-                rows.append(
-                    (
-                        f"{system[:2].upper()}{serial[system]:07d}",
-                        system,
-                        record["first_name"],
-                        record["surname"],
-                        record["sex"],
-                        record["date_of_birth"],
-                        record["address_line"],
-                        record["postcode"],
-                        record["nhs_number"],
-                        f"P{person:08d}",
-                    )
-                )
-    columns = [
-        "record_id",
-        "source_system",
-        "first_name",
-        "surname",
-        "sex",
-        "date_of_birth",
-        "address_line",
-        "postcode",
-        "nhs_number",
-        "true_person",
-    ]
-    frame = pd.DataFrame(rows[:records], columns=columns)
+                ident = f"{system[:2].upper()}{serial[system]:07d}"
+                fields = {"record_id": ident, "source_system": system, **record}
+                rows.append((*(fields[c] for c in COLUMNS), f"P{person:08d}"))
+    frame = pd.DataFrame(rows[:records], columns=[*COLUMNS, "true_person"])
     # The order systems send records in says nothing about who they are.
     return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 

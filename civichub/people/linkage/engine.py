@@ -12,6 +12,7 @@ from splink import DuckDBAPI, Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from civichub.people.linkage import settings as design
+from civichub.people.linkage import twins
 from civichub.people.linkage.prepare import PREPARED_COLUMNS, prepare
 
 # Splink logs every step at INFO; the platform's logs want only its warnings.
@@ -110,10 +111,36 @@ def train(
             logger.warning("EM blocked on %s gave up on %d records: %s", rule, len(records), error)
     model = linker.misc.save_model_to_json()
     model = json.loads(json.dumps(model, default=str))
+    without_matches_in_u(model, sampled_pairs=max_pairs)
+    if not plain:
+        twins.weigh(model, twins.count(records))
     model["civichub_model_version"] = _version(model)
     model["civichub_trained_on_records"] = len(records)
     model["civichub_design"] = "plain" if plain else "civichub"
     return model
+
+
+def without_matches_in_u(model: dict[str, Any], *, sampled_pairs: float) -> None:
+    """Take the true matches out of the u probabilities random sampling estimated.
+
+    Random pairs are not all non-matches: a share (the prior, lambda) are the same person, and they
+    agree where matches agree. So each level's sampled share is (1 - lambda) u + lambda m, and
+    u = (sampled - lambda m) / (1 - lambda). This matters where people have several records each (a
+    council's few thousand, or a pair of files of the same people): there an identifier agreeing in
+    random pairs is mostly the same person, and uncorrected its weight is capped near -log2(lambda).
+    The result is never below one pair in the sample, the finest share the sample can tell apart."""
+    share = float(model["probability_two_random_records_match"])
+    floor = 1.0 / sampled_pairs
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] not in design.IDENTIFIERS:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level.get("fix_u_probability"):
+                continue
+            if "u_probability" not in level or "m_probability" not in level:
+                continue
+            u = (float(level["u_probability"]) - share * float(level["m_probability"])) / (1.0 - share)
+            level["u_probability"] = max(u, floor)
 
 
 def predict(
@@ -168,10 +195,13 @@ def link(
     backend: str = "duckdb",
     spark: Any = None,
     threshold_match_probability: float = DEFAULT_CLUSTER_PROBABILITY,
+    model: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The whole pipeline: record_id, source_system, unique_id, person_id (one per person)."""
+    """The whole pipeline: record_id, source_system, unique_id, person_id (one per person).
+    `model`: one already trained on these records (training is most of the time), else trained here."""
     records = prepared(frame)
-    model = train(records, backend=backend, spark=spark)
+    if model is None:
+        model = train(records, backend=backend, spark=spark)
     pairs = predict(records, model, backend=backend, spark=spark)
     clusters = cluster(records, pairs, threshold_match_probability=threshold_match_probability)
     out = records[["record_id", "source_system", "unique_id"]].merge(clusters, on="unique_id", how="left")

@@ -10,19 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from civichub.people.linkage.columns import COLUMNS
 from civichub.people.linkage.nicknames import CANONICAL
-
-COLUMNS = [
-    "record_id",
-    "source_system",
-    "first_name",
-    "surname",
-    "sex",
-    "date_of_birth",
-    "address_line",
-    "postcode",
-    "nhs_number",
-]
 
 # The columns the model reads, in the order prepare() returns them.
 PREPARED_COLUMNS = [
@@ -161,7 +150,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("record_id", "source_system") if c not in frame.columns]
     if missing:
         raise ValueError(f"records need the columns {missing}")
-    raw = frame.reindex(columns=COLUMNS)
+    raw = frame.reindex(columns=list(COLUMNS))
     raw = pd.DataFrame({c: _as_text(raw[c]) for c in COLUMNS})
     with duckdb.connect() as con:
         con.register("raw", raw)

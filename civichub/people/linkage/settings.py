@@ -15,7 +15,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
 # Bump when the comparisons or blocking rules change: a stored model of another design is retrained.
-DESIGN_VERSION = 1
+DESIGN_VERSION = 2
 
 # Twins: a different first name with the same birth date and surname, and no NHS number in common.
 # Fixed, not learnt: EM reads twins as one person whose first name changed (they share a home as
@@ -27,6 +27,19 @@ TWIN_M = 1e-13
 # once in 100 records. (NHS number disagreement is left to EM: the twin level already requires it.)
 SEX_DIFFERENT_M = 0.01
 TWIN_U = 1e-4
+TWIN_LABEL = "Different, same birth date and surname (a twin)"
+TWIN_SWAPPED_LABEL = "Different, same birth date, surname in the other field (a twin)"
+NAME_IN_OTHER_LABEL = "One name in the other's other field"
+SAME_HOME_LABEL = "Same postcode and house number"
+# m = u: a level that says nothing (its evidence is weighed in another comparison).
+NEUTRAL = 0.01
+
+# The comparisons of a number that names one person, whose u is taken net of the true matches in
+# the random sample (engine.without_matches_in_u). Names, dates and addresses are left as sampled:
+# there the sample's agreement also holds household members (twins, couples, parents), who agree on
+# several fields at once in a way the model's independence cannot see, and the sampled u is the
+# cautious figure.
+IDENTIFIERS = ("nhs_number",)
 
 # The columns whose exact agreement is weighed by how common the value is.
 TF_COLUMNS = ["first_name", "surname", "postcode"]
@@ -48,16 +61,67 @@ def _swapped() -> ComparisonLevelCreator:
     return _as(swapped, "First name and surname swapped")
 
 
+def _swapped_weighed_under_surname() -> ComparisonLevelCreator:
+    """The first name's side of a swap: no weight of its own. A swap is one piece of evidence about
+    both names; the surname comparison weighs it, and counted in both it was counted twice (and two
+    different people with the same two common names the other way round scored as one)."""
+    return _swapped().configure(
+        label_for_charts="First name and surname swapped (weighed under surname)",
+        m_probability=NEUTRAL,
+        u_probability=NEUTRAL,
+        fix_m_probability=True,
+        fix_u_probability=True,
+    )
+
+
 def _fixed_else(m: float) -> ComparisonLevelCreator:
     return cll.ElseLevel().configure(label_for_charts="Different", m_probability=m, fix_m_probability=True)
 
 
-def _twin() -> ComparisonLevelCreator:
-    return cll.CustomLevel(
-        "date_of_birth_l = date_of_birth_r AND surname_l = surname_r"
-        " AND (nhs_number_l IS NULL OR nhs_number_r IS NULL OR nhs_number_l <> nhs_number_r)",
-        "Different, same birth date and surname (a twin)",
-    ).configure(m_probability=TWIN_M, u_probability=TWIN_U, fix_m_probability=True, fix_u_probability=True)
+class TwinLevel(ComparisonLevelCreator):
+    """A different first name with the same birth date and surname, and no NHS number in common;
+    `swapped`: the family name sits in the other field on one record (a twin's names swapped there).
+
+    An NHS number one slip away (a digit wrong, two exchanged) is the same number mistyped, not a
+    twin's: two valid NHS numbers never differ by one slip (the modulus 11 check catches both), and
+    twins' numbers, often issued one after the other, differ in the check digit as well."""
+
+    def __init__(self, *, swapped: bool = False):
+        self.swapped = swapped
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        lev = sql_dialect.levenshtein_function_name
+        dl = sql_dialect.damerau_levenshtein_function_name
+        family = (
+            "(first_name_l = surname_r OR surname_l = first_name_r)"
+            if self.swapped
+            else "surname_l = surname_r"
+        )
+        return (
+            f"date_of_birth_l = date_of_birth_r AND {family}"
+            " AND (nhs_number_l IS NULL OR nhs_number_r IS NULL"
+            f" OR {lev}(nhs_number_l, nhs_number_r) > 2 OR {dl}(nhs_number_l, nhs_number_r) > 1)"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return TWIN_SWAPPED_LABEL if self.swapped else TWIN_LABEL
+
+
+def _twin(*, swapped: bool = False) -> ComparisonLevelCreator:
+    return TwinLevel(swapped=swapped).configure(
+        m_probability=TWIN_M, u_probability=TWIN_U, fix_m_probability=True, fix_u_probability=True
+    )
+
+
+class NameInOtherFieldLevel(ComparisonLevelCreator):
+    """One record's first name is the other's surname, or the other way round, but not both: the
+    names were swapped and one of them then changed (a typo, a nickname, a new surname)."""
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        return "(first_name_l = surname_r OR surname_l = first_name_r)"
+
+    def create_label_for_charts(self) -> str:
+        return NAME_IN_OTHER_LABEL
 
 
 class SwappedWithTyposLevel(ComparisonLevelCreator):
@@ -90,11 +154,13 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         comparison_levels=[
             cll.NullLevel("first_name"),
             _as(cll.ExactMatchLevel("first_name", term_frequency_adjustments=True), "Exact"),
-            _swapped(),
+            _swapped_weighed_under_surname(),
             _as(cll.ExactMatchLevel("first_name_canonical"), "Same name (nickname)"),
             _as(cll.JaroWinklerLevel("first_name", 0.92), "Close (Jaro-Winkler >= 0.92)"),
             _as(cll.LevenshteinLevel("first_name", 2), "Typo (2 edits or fewer)"),
             _twin(),
+            _twin(swapped=True),
+            NameInOtherFieldLevel(),
             _as(cll.ElseLevel(), "Different"),
         ],
     )
@@ -138,7 +204,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
             ).configure(is_null_level=True),
             cll.CustomLevel(
                 "postcode_l = postcode_r AND house_number_l = house_number_r",
-                "Same postcode and house number",
+                SAME_HOME_LABEL,
             ),
             _as(cll.ExactMatchLevel("postcode", term_frequency_adjustments=True), "Same postcode"),
             _as(cll.JaroWinklerLevel("address_line", 0.9), "Same address line, other postcode"),
@@ -180,6 +246,9 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("names_year", ("names_sorted", "birth_year")),
     ("postcode_surname", ("postcode", "surname")),
     ("address_surname", ("address_line", "surname")),
+    # A new or mistyped surname at the same address; swapped names with a slip in the birth date.
+    ("address_first", ("address_line", "first_name_canonical")),
+    ("names_postcode", ("names_sorted", "postcode")),
     ("nhs_head_initial", ("nhs_head", "surname_initial")),
     ("nhs_tail_initial", ("nhs_tail", "surname_initial")),
 ]

@@ -23,8 +23,8 @@ from civichub.core.models import Council
 from civichub.core.outbox import publish
 from civichub.people import arrivals, frames, golden
 from civichub.people.arrivals import link_arrivals, refresh_blocking_keys
-from civichub.people.checks import COLUMNS
 from civichub.people.engine import engine
+from civichub.people.linkage.columns import COLUMNS
 from civichub.people.models import (
     LinkageModel,
     LinkageRun,
@@ -109,9 +109,17 @@ def execute_run(run_id: str, *, retrain: bool = False, progress: Progress | None
     return run
 
 
+def _of_this_design(model: dict[str, Any]) -> bool:
+    """Whether a stored model was trained on the engine's current comparisons and blocking rules; one
+    of an older design is retrained, since its levels and keys are not the ones the engine now makes."""
+    from civichub.people.linkage.settings import DESIGN_VERSION  # the engine: loaded for the run anyway
+
+    return str(model.get("civichub_model_version", "")).startswith(f"{DESIGN_VERSION}-")
+
+
 def _model(actor: Actor, council: Council, frame: pd.DataFrame, retrain: bool) -> LinkageModel:
     current = arrivals.active_model(council)
-    if current is not None and not retrain:
+    if current is not None and not retrain and _of_this_design(current.model):
         return current
     trained = engine().train(frame[list(COLUMNS)])
     tf = engine().term_frequencies(frame[list(COLUMNS)])

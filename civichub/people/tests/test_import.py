@@ -3,6 +3,9 @@ nothing; a postcode we do not hold is kept and flagged; loading a record again u
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from civichub.core.errors import Refused
@@ -152,3 +155,13 @@ def test_the_nhs_check_digit() -> None:
     # A check digit of 10 can never be valid, whatever the tenth digit.
     assert not any(checks.nhs_number_valid("000000300" + str(d)) for d in range(10))  # 12: remainder 1
     assert checks.nhs_number_valid(samples.nhs_number(__import__("random").Random(1)))
+
+
+def test_the_record_checks_and_columns_load_without_the_linkage_engine():
+    # Every page and command imports the checks; DuckDB, pandas and Splink cost seconds to import.
+    code = (
+        "import sys, civichub.people.checks, civichub.people.linkage.columns;"
+        "print(sorted(m for m in ('duckdb', 'pandas', 'splink') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

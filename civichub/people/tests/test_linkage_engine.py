@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import functools
+import math
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from civichub.people import linkage, synthetic
-from civichub.people.linkage import engine
+from civichub.people.linkage import engine, twins
+from civichub.people.linkage import settings as design
 
 
 def frame_of(rows: list[dict]) -> pd.DataFrame:
@@ -105,7 +109,7 @@ def trained() -> tuple[pd.DataFrame, dict]:
 
 def test_train_returns_a_json_model_with_a_version_and_trained_parameters():
     _, model = trained()
-    assert model["civichub_model_version"].startswith("1-")
+    assert model["civichub_model_version"].startswith(f"{design.DESIGN_VERSION}-")
     names = [c["output_column_name"] for c in model["comparisons"]]
     assert names == ["first_name", "surname", "date_of_birth", "address", "nhs_number", "sex"]
     nhs_exact = model["comparisons"][4]["comparison_levels"][1]
@@ -113,8 +117,8 @@ def test_train_returns_a_json_model_with_a_version_and_trained_parameters():
 
 
 def test_link_finds_most_of_the_synthetic_people_and_keeps_precision():
-    frame, _ = trained()
-    out = linkage.link(frame)
+    frame, model = trained()
+    out = linkage.link(frame, model=model)  # the same training as trained()'s, done once
     assert list(out.columns) == ["record_id", "source_system", "unique_id", "person_id"]
     assert len(out) == len(frame) and out["person_id"].notna().all()
     both = pd.DataFrame({"truth": frame["true_person"].to_numpy(), "person": out["person_id"].to_numpy()})
@@ -204,3 +208,106 @@ def test_cluster_joins_duplicates_and_keeps_twins_apart():
     assert of["council_tax:1"] == of["housing:3"]
     assert of["council_tax:2"] == of["benefits:4"]
     assert of["council_tax:1"] != of["council_tax:2"]
+
+
+def test_an_nhs_number_one_slip_away_is_a_mistyped_number_not_a_twin():
+    _, model = trained()
+    stored = frame_of(
+        [
+            person("1", "council_tax", "Oliver", nhs_number="9434765919"),
+            person("2", "council_tax", "Oliver", nhs_number="4010232137"),
+        ]
+    )
+    # Jacob's NHS number is record 1's with the last two digits exchanged; record 2's is unrelated.
+    scored = linkage.score_new(person("9", "housing", "Jacob", nhs_number="9434765991"), stored, model)
+    slipped, twin = (scored.set_index("unique_id_r").loc[f"council_tax:{n}"] for n in "12")
+    first = {r.comparison: r for r in linkage.reasons(slipped, model)}["first_name"]
+    assert first.level == "Different"
+    assert slipped["match_weight"] > twin["match_weight"] + 20
+
+
+def test_a_swap_counts_once_and_one_name_in_the_other_field_is_a_level():
+    _, model = trained()
+    stored = frame_of(
+        [
+            person("1", "council_tax", "Oliver"),
+            # Swapped, then the other name changed, with another birth date: not a twin.
+            person("2", "council_tax", "Hale", date_of_birth="1990-02-03"),
+        ]
+    )
+    scored = linkage.score_new(person("9", "housing", "Price", surname="Oliver"), stored, model)
+    swapped, partly = (scored.set_index("unique_id_r").loc[f"council_tax:{n}"] for n in "12")
+    why = {r.comparison: r for r in linkage.reasons(swapped, model)}
+    assert why["first_name"].match_weight == 0 and why["surname"].match_weight > 0
+    first = {r.comparison: r for r in linkage.reasons(partly, model)}["first_name"]
+    assert first.level == design.NAME_IN_OTHER_LABEL
+
+
+def test_u_of_the_nhs_number_is_net_of_the_true_matches_in_the_random_sample():
+    def level(m: float, u: float) -> dict:
+        return {"m_probability": m, "u_probability": u}
+
+    model: dict[str, Any] = {
+        "probability_two_random_records_match": 0.001,
+        "comparisons": [
+            {
+                "output_column_name": "nhs_number",
+                "comparison_levels": [level(0.9, 0.0011), level(0.1, 0.9989)],
+            },
+            {"output_column_name": "surname", "comparison_levels": [level(0.9, 0.0011)]},
+        ],
+    }
+    engine.without_matches_in_u(model, sampled_pairs=1e6)
+    exact, different = model["comparisons"][0]["comparison_levels"]
+    assert exact["u_probability"] == pytest.approx((0.0011 - 0.0009) / 0.999)
+    assert different["u_probability"] == pytest.approx((0.9989 - 0.0001) / 0.999)
+    assert model["comparisons"][1]["comparison_levels"][0]["u_probability"] == 0.0011
+    engine.without_matches_in_u(model, sampled_pairs=1e6)
+    assert exact["u_probability"] == 1e-6  # never below one pair in the sample
+
+
+def test_twin_counts_sort_pairs_by_first_name_and_nhs_number():
+    rows = []
+    for surname, (first, nhs) in {
+        "Price": ("Oliver", "9434765919"),  # a: both agree
+        "Hale": ("Oliver", "4010232137"),  # b: the NHS number does not
+        "Moss": ("Jacob", "9434765919"),  # c: the first name does not
+        "Lund": ("Jacob", "4010232137"),  # d: neither (a twin, or two faults)
+    }.items():
+        rows.append(person(f"{surname}1", "council_tax", "Oliver", surname=surname, nhs_number="9434765919"))
+        rows.append(person(f"{surname}2", "housing", first, surname=surname, nhs_number=nhs))
+    rows.append(person("X", "benefits", "Jacob", surname="Lund"))  # no NHS number: not counted
+    assert twins.count(linkage.prepare(frame_of(rows))) == twins.TwinCount(a=1, b=1, c=1, d=1)
+
+
+def test_the_twin_weight_comes_from_the_data():
+    _, model = trained()
+    weight = engine_weight(model, design.TWIN_LABEL)
+    # UK records, twins and all: twin-looking pairs far outnumber what independent faults explain.
+    assert model["civichub_twins"]["share_one_person"] < 0.01 and weight < -30
+    # Data whose twin-looking pairs are all explained by faults has no twins: a different name, no more.
+    no_twins = copy.deepcopy(model)
+    twins.weigh(no_twins, twins.TwinCount(a=1000, b=50, c=60, d=3))
+    assert engine_weight(no_twins, design.TWIN_LABEL) == pytest.approx(engine_weight(model, "Different"))
+    assert engine_weight(no_twins, design.TWIN_SWAPPED_LABEL) == pytest.approx(
+        engine_weight(model, design.NAME_IN_OTHER_LABEL)
+    )
+    # Too few pairs to tell: the weight it had stays (after EM, the fixed one).
+    few = copy.deepcopy(no_twins)
+    twins.weigh(few, twins.TwinCount(a=10, b=1, c=1, d=1))
+    assert engine_weight(few, design.TWIN_LABEL) == engine_weight(no_twins, design.TWIN_LABEL)
+    assert few["civichub_twins"]["share_one_person"] is None
+    # A level EM never saw (a handful of records) has no m: nothing to weigh from, the weight stays.
+    unseen = copy.deepcopy(model)
+    first = next(c for c in unseen["comparisons"] if c["output_column_name"] == "first_name")
+    next(lv for lv in first["comparison_levels"] if lv.get("label_for_charts") == "Different").pop(
+        "m_probability"
+    )
+    twins.weigh(unseen, twins.TwinCount(a=1000, b=50, c=60, d=3))
+    assert engine_weight(unseen, design.TWIN_LABEL) == engine_weight(model, design.TWIN_LABEL)
+
+
+def engine_weight(model: dict, label: str) -> float:
+    first = next(c for c in model["comparisons"] if c["output_column_name"] == "first_name")
+    level = next(lv for lv in first["comparison_levels"] if lv.get("label_for_charts") == label)
+    return math.log2(level["m_probability"] / level["u_probability"])

@@ -15,7 +15,8 @@ from civichub.core.errors import Conflict
 from civichub.core.importing.runner import run_now
 from civichub.core.models import AuditEntry, Role
 from civichub.people import samples, selectors
-from civichub.people.models import Merge, Person, ReviewPair, SourceRecord
+from civichub.people.linkage.settings import DESIGN_VERSION
+from civichub.people.models import LinkageModel, Merge, Person, ReviewPair, SourceRecord
 from civichub.people.services import linkage, merging, records, review
 
 
@@ -96,6 +97,16 @@ def test_review_decisions_are_kept_and_later_runs_respect_them(wigan, actor, lin
         assert found[rejected.record_a.unique_id] != found[rejected.record_b.unique_id]
         kept = ReviewPair.objects.for_council(wigan).get(pk=rejected.pk)
         assert kept.status == ReviewPair.Status.REJECTED
+
+
+def test_a_model_of_an_older_design_is_retrained(wigan, actor, linked) -> None:
+    stored = LinkageModel.objects.for_council(wigan).get(active=True)
+    older = {**stored.model, "civichub_model_version": "0-000000000000"}
+    LinkageModel.objects.for_council(wigan).filter(pk=stored.pk).update(model=older)
+    linkage.run_now(actor, wigan)
+    now = LinkageModel.objects.for_council(wigan).get(active=True)
+    assert now.version == stored.version + 1
+    assert now.model["civichub_model_version"].startswith(f"{DESIGN_VERSION}-")
 
 
 def test_a_record_arriving_is_linked_without_a_run(wigan, actor, linked, sample) -> None:

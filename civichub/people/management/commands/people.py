@@ -26,9 +26,9 @@ from civichub.core.importing import ErrorCollector, ImportRejected, parse_csv
 from civichub.core.importing.runner import run_now
 from civichub.core.selectors import council_by_slug
 from civichub.people import golden, imports
-from civichub.people.checks import COLUMNS
 from civichub.people.engine import engine
 from civichub.people.frames import engine_row
+from civichub.people.linkage.columns import COLUMNS
 from civichub.people.services import linkage
 from civichub.people.thresholds import DEFAULT_LINK_FROM, DEFAULT_REVIEW_FROM
 
