@@ -34,9 +34,10 @@ from civichub.commissioning.selectors import kpi as kpi_of
 from civichub.commissioning.selectors import lot as lot_of
 from civichub.commissioning.selectors import lots
 from civichub.commissioning.selectors import outcome as outcome_of
-from civichub.commissioning.services.making import contract_changed, keep_version, record_contract
+from civichub.commissioning.services.making import contract_changed, record_contract
 from civichub.commissioning.services.notices import publish_notice
 from civichub.commissioning.services.procurement import changed
+from civichub.commissioning.versions import keep_version
 from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.errors import Conflict, Refused

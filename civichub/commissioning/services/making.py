@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from civichub.commissioning import ledger
-from civichub.commissioning.facts import contract_facts
-from civichub.commissioning.models import Contract, ContractVersion, CostLine, Kpi, Outcome
+from civichub.commissioning.models import Contract, CostLine, Kpi, Outcome
+from civichub.commissioning.versions import keep_version
 from civichub.core import audit
 from civichub.core.actors import Actor
 from civichub.core.outbox import publish
@@ -38,18 +38,6 @@ def contract_changed(actor: Actor, contract: Contract, change: str, **data: Any)
             "change": change,
             "value": str(contract.value),
         },
-    )
-
-
-def keep_version(actor: Actor, contract: Contract, reason: str) -> ContractVersion:
-    """Keep the contract as it now stands as its version `contract.version`, for the history."""
-    return ContractVersion.objects.create(
-        council=contract.council,
-        contract=contract,
-        number=contract.version,
-        snapshot=contract_facts(contract),
-        reason=reason[:300],
-        created_by=actor.user,
     )
 
 
