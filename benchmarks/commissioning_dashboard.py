@@ -19,12 +19,8 @@ Set CIVICHUB_DATABASE_URL to measure PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+
+from timing import Scratch
 
 BUILD = """
 import random, sys, uuid
@@ -116,13 +112,14 @@ print(len(contracts), len(entries), len(budgets))
 """
 
 MEASURE = """
-import statistics, sys, time
+import sys
 from django.db import connection
 from django.test import Client
 from civichub.commissioning.models import Contract
 from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation, Role
+from timing import get, report, timed, verdict
 repeat = int(sys.argv[1])
 wigan = Council.objects.get(gss_code="E08000010")
 system = Actor.system("benchmark")
@@ -132,25 +129,6 @@ core.grant_membership(system, user, Role.COMMISSIONER, wigan)
 client = Client(HTTP_HOST="localhost")
 client.force_login(user)
 nhs = Organisation.objects.get(name="NHS Greater Manchester ICB")
-
-def p(ms, q):
-    return statistics.quantiles(ms, n=100, method="inclusive")[q - 1] if len(ms) > 1 else ms[0]
-
-def timed(fn):
-    for _ in range(3):
-        fn()
-    ms = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        ms.append(1000 * (time.perf_counter() - started))
-    return {"p50": p(ms, 50), "p95": p(ms, 95), "max": max(ms)}
-
-def get(path):
-    def call():
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code, response.content[:300])
-    return call
 
 def rows():
     list(Contract.objects.for_council(wigan).values_list("id", "status", "value"))
@@ -162,20 +140,19 @@ def aggregate():
                        "GROUP BY status", [wigan.pk.hex if connection.vendor == "sqlite" else wigan.pk])
         cursor.fetchall()
 
-baseline = timed(aggregate)
+baseline = timed(aggregate, repeat)
 page = "/c/wigan/commissioning/dashboard/"
+api = "/api/v1/c/wigan/commissioning/dashboard"
 results = {
     "bare aggregate SQL (status, COUNT, SUM of the contracts)": baseline,
-    "bare Django read of the contracts' rows (id, status, value)": timed(rows),
-    f"GET {page}": timed(get(page)),
-    f"GET {page}?commissioner=org:<NHS>": timed(get(f"{page}?commissioner=org:{nhs.pk}")),
-    "GET /api/v1/c/wigan/commissioning/dashboard": timed(get("/api/v1/c/wigan/commissioning/dashboard")),
+    "bare Django read of the contracts' rows (id, status, value)": timed(rows, repeat),
+    f"GET {page}": timed(get(client, page), repeat),
+    f"GET {page}?commissioner=org:<NHS>": timed(get(client, f"{page}?commissioner=org:{nhs.pk}"), repeat),
+    f"GET {api}": timed(get(client, api), repeat),
 }
-for name, r in results.items():
-    ratio = f"  [p95 = {r['p95'] / baseline['p95']:.0f}x the bare aggregate]" if r is not baseline else ""
-    print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms{ratio}")
-p95 = max(results[f"GET {page}"]["p95"], results[f"GET {page}?commissioner=org:<NHS>"]["p95"])
-print(("TARGET MET" if p95 <= 300 else "TARGET MISSED") + f": dashboard p95 {p95:.1f} ms (target <= 300 ms)")
+report(results, baseline, "the bare aggregate")
+verdict("dashboard", max(results[f"GET {page}"]["p95"], results[f"GET {page}?commissioner=org:<NHS>"]["p95"]),
+        300)
 """
 
 
@@ -184,30 +161,14 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="civichub-dashboard-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civichub.settings", "CIVICHUB_VAR_DIR": str(var)}
-    env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'dashboard.sqlite3'}")
-    cli = [sys.executable, "-m", "civichub.cli"]
-    started = time.monotonic()
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*cli, "collectstatic", "--noinput", "-v0"], env=env, check=True)
-    built = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", BUILD.replace("sys.argv[1]", repr(str(args.contracts)))],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()[-3:]
+    scratch = Scratch("dashboard")
+    scratch.migrate(static=True)
+    built = scratch.shell(BUILD, args.contracts).split()[-3:]
     print(
-        f"Database: {env['CIVICHUB_DATABASE_URL'].split(':')[0]}; {int(built[0]):,} contracts, "
-        f"{int(built[1]):,} ledger entries, {int(built[2]):,} budgets, "
-        f"built in {time.monotonic() - started:.0f} s"
+        f"Database: {scratch.database}; {int(built[0]):,} contracts, {int(built[1]):,} ledger entries, "
+        f"{int(built[2]):,} budgets, built in {scratch.elapsed():.0f} s"
     )
-    subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", MEASURE.replace("sys.argv[1]", repr(str(args.repeat)))],
-        env=env,
-        check=True,
-    )
+    scratch.measure(MEASURE, args.repeat)
 
 
 if __name__ == "__main__":

@@ -15,15 +15,10 @@ Set CIVICHUB_DATABASE_URL to measure PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
 from loadgen import drive
+from timing import Scratch
 
 from civichub.serving import gunicorn
 
@@ -93,30 +88,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="civichub-directory-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civichub.settings", "CIVICHUB_VAR_DIR": str(var)}
-    env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'directory.sqlite3'}")
-    cli = [sys.executable, "-m", "civichub.cli"]
-    started = time.monotonic()
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*cli, "demo", "--no-progress"], env=env, check=True, stdout=subprocess.DEVNULL)
-    ids = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", BUILD.replace("sys.argv[1]", repr(str(args.services)))],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()[-5000:]
-    print(
-        f"Database: {env['CIVICHUB_DATABASE_URL'].split(':')[0]}; {args.services:,} services built in "
-        f"{time.monotonic() - started:.0f} s"
-    )
+    scratch = Scratch("directory")
+    scratch.migrate()
+    scratch.civichub("demo", "--no-progress", quiet=True)
+    ids = scratch.shell(BUILD, args.services).split()[-5000:]
+    print(f"Database: {scratch.database}; {args.services:,} services built in {scratch.elapsed():.0f} s")
     searches = [
         f"/openreferral/services?text={word}&postcode={pc}&proximity=5000&per_page=50"
         for word in ("care", "club", "advice", "food", "carers")
         for pc in ("WN1+1AA", "WN5+0AA", "SR1+1AA", "SR4+7AA")
     ]
-    with gunicorn(env) as url:
+    with gunicorn(scratch.env) as url:
         # The baseline, measured in the same run on the same server: a bare Django row read (one council by
         # its slug, through the same middleware and API). Machines here differ 2-3x in speed; the ratios
         # to this baseline are what compare across them.

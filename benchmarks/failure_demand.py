@@ -18,12 +18,8 @@ Set CIVICHUB_DATABASE_URL to measure PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+
+from timing import Scratch
 
 BUILD = """
 import random, sys, time
@@ -100,12 +96,13 @@ print(f"imported a 100,000-row contacts file ({len(content) / 1048576:.1f} MB) t
 """
 
 MEASURE = """
-import statistics, sys, time
+import sys
 from django.db import connection
 from django.test import Client
 from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Organisation, Role
+from timing import get, report, timed, verdict
 repeat = int(sys.argv[1])
 wigan = Council.objects.get(gss_code="E08000010")
 system = Actor.system("benchmark")
@@ -115,26 +112,6 @@ core.grant_membership(system, user, Role.ANALYST, wigan)
 client = Client(HTTP_HOST="localhost")
 client.force_login(user)
 provider = Organisation.objects.get(name="Provider 07 Ltd")
-
-def p(ms, q):
-    return statistics.quantiles(ms, n=100, method="inclusive")[q - 1] if len(ms) > 1 else ms[0]
-
-def timed(fn):
-    for _ in range(3):
-        fn()
-    ms = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        ms.append(1000 * (time.perf_counter() - started))
-    return {"p50": p(ms, 50), "p95": p(ms, 95), "max": max(ms)}
-
-def get(path):
-    def call():
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code, response.content[:300])
-        return response
-    return call
 
 sqlite = connection.vendor == "sqlite"
 month = "strftime('%Y-%m', occurred_on)" if sqlite else "to_char(occurred_on, 'YYYY-MM')"
@@ -146,18 +123,16 @@ def bare():
             "FROM needs_contact WHERE council_id = %s GROUP BY m ORDER BY m", [council_id])
         return cursor.fetchall()
 
-baseline = timed(bare)
+baseline = timed(bare, repeat)
 page = "/c/wigan/needs/demand/"
 results = {
     "bare SQL: contacts and failure GROUP BY month": baseline,
-    f"GET {page} (every service)": timed(get(page)),
-    f"GET {page}?service=Home care": timed(get(page + "?service=Home+care")),
-    f"GET {page}?provider=<one of 40>": timed(get(f"{page}?provider={provider.pk}")),
-    "GET /api/v1/c/wigan/needs/demand": timed(get("/api/v1/c/wigan/needs/demand")),
+    f"GET {page} (every service)": timed(get(client, page), repeat),
+    f"GET {page}?service=Home care": timed(get(client, page + "?service=Home+care"), repeat),
+    f"GET {page}?provider=<one of 40>": timed(get(client, f"{page}?provider={provider.pk}"), repeat),
+    "GET /api/v1/c/wigan/needs/demand": timed(get(client, "/api/v1/c/wigan/needs/demand"), repeat),
 }
-for name, r in results.items():
-    ratio = f"  [p95 = {r['p95'] / baseline['p95']:.2f}x the bare SQL query]" if r is not baseline else ""
-    print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms{ratio}")
+report(results, baseline, "the bare SQL query", digits=2)
 rows = bare()
 api = client.get("/api/v1/c/wigan/needs/demand").json()
 sql = (sum(r[1] for r in rows), sum(r[2] for r in rows), len(rows))
@@ -166,8 +141,7 @@ print(f"contacts, failure, months: bare SQL {sql}, the page's figures {view}")
 print("CHECK OK" if sql == view else "CHECK FAILED")
 worst = results[f"GET {page} (every service)"]["p95"]
 print(f"page p95 {worst:.1f} ms, baseline p95 {baseline['p95']:.1f} ms, ratio {worst / baseline['p95']:.2f}")
-print(f"{'TARGET MET' if worst <= 500 else 'TARGET MISSED'}: failure-demand page p95 {worst:.1f} ms "
-      "(target <= 500 ms)")
+verdict("failure-demand page", worst, 500)
 """
 
 
@@ -176,36 +150,12 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="civichub-demand-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civichub.settings", "CIVICHUB_VAR_DIR": str(var)}
-    env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'demand.sqlite3'}")
-    cli = [sys.executable, "-m", "civichub.cli"]
-    started = time.monotonic()
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*cli, "collectstatic", "--noinput", "-v0"], env=env, check=True)
-    built = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", BUILD.replace("sys.argv[1]", repr(str(args.contacts)))],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if built.returncode:
-        sys.exit(built.stderr[-3000:])
-    print(
-        f"Database: {env['CIVICHUB_DATABASE_URL'].split(':')[0]}; built in {time.monotonic() - started:.0f} s"
-    )
-    print(built.stdout, end="")
-    measured = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", MEASURE.replace("sys.argv[1]", repr(str(args.repeat)))],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    print(measured.stdout, end="")
-    if measured.returncode:
-        sys.exit(measured.stderr[-3000:])
-    if "CHECK FAILED" in measured.stdout:
-        sys.exit(1)
+    scratch = Scratch("demand")
+    scratch.migrate(static=True)
+    built = scratch.shell(BUILD, args.contacts)
+    print(f"Database: {scratch.database}; built in {scratch.elapsed():.0f} s")
+    print(built, end="")
+    scratch.measure(MEASURE, args.repeat)
 
 
 if __name__ == "__main__":

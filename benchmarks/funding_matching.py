@@ -16,12 +16,8 @@ Set CIVICHUB_DATABASE_URL to measure PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+
+from timing import Scratch
 
 BUILD = """
 import random, sys
@@ -70,7 +66,7 @@ print(len(made), len(grants))
 """
 
 MEASURE = """
-import statistics, sys, time
+import sys
 from datetime import date
 from django.db import connection
 from django.test import Client
@@ -78,6 +74,7 @@ from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Role
 from civichub.funding import giving, matching
+from timing import report, timed
 repeat = int(sys.argv[1])
 wigan = Council.objects.get(gss_code="E08000010")
 system = Actor.system("benchmark")
@@ -88,19 +85,6 @@ client = Client(HTTP_HOST="localhost")
 client.force_login(user)
 raw = {"needs": "young-people", "most_deprived": "3", "applicant_type": "charity", "amount": "20000"}
 ask = matching.ask_of(wigan, raw)
-
-def p(ms, q):
-    return statistics.quantiles(ms, n=100, method="inclusive")[q - 1] if len(ms) > 1 else ms[0]
-
-def timed(fn):
-    for _ in range(2):
-        fn()
-    ms = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        ms.append(1000 * (time.perf_counter() - started))
-    return {"p50": p(ms, 50), "p95": p(ms, 95), "max": max(ms)}
 
 def bare():
     with connection.cursor() as cursor:
@@ -115,16 +99,15 @@ def api():
                           "&applicant_type=charity&amount=20000")
     assert response.status_code == 200, response.content[:300]
 
-baseline = timed(bare)
+baseline = timed(bare, repeat, warmup=2)
 results = {
     f"bare SQL: the {bare():,} open opportunities themed for the need": baseline,
-    "matching.rank (score, reasons, sort)": timed(lambda: matching.rank(wigan, ask)),
-    "GET /api/v1/c/wigan/funding/matches (first page of 50)": timed(api),
-    "giving.funding_against_need(wigan), 5,000 grants": timed(lambda: giving.funding_against_need(wigan)),
+    "matching.rank (score, reasons, sort)": timed(lambda: matching.rank(wigan, ask), repeat, warmup=2),
+    "GET /api/v1/c/wigan/funding/matches (first page of 50)": timed(api, repeat, warmup=2),
+    "giving.funding_against_need(wigan), 5,000 grants": timed(
+        lambda: giving.funding_against_need(wigan), repeat, warmup=2),
 }
-for name, r in results.items():
-    ratio = f"  [p95 = {r['p95'] / baseline['p95']:.0f}x the bare SQL query]" if r is not baseline else ""
-    print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms{ratio}")
+report(results, baseline, "the bare SQL query")
 fits = matching.rank(wigan, ask)
 print(f"ranked {len(fits):,}; best {fits[0].score} ({fits[0].opportunity.programme}); "
       f"unblocked {sum(not f.blocked for f in fits):,}")
@@ -136,29 +119,14 @@ def main() -> None:
     parser.add_argument("--opportunities", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="civichub-matching-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civichub.settings", "CIVICHUB_VAR_DIR": str(var)}
-    env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'matching.sqlite3'}")
-    cli = [sys.executable, "-m", "civichub.cli"]
-    started = time.monotonic()
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
-    build = BUILD.replace("sys.argv[1]", repr(str(args.opportunities)))
-    built = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", build], env=env, check=True, capture_output=True, text=True
-    ).stdout.split()[-2:]
+    scratch = Scratch("matching")
+    scratch.migrate()
+    built = scratch.shell(BUILD, args.opportunities).split()[-2:]
     print(
-        f"Database: {env['CIVICHUB_DATABASE_URL'].split(':')[0]}; {int(built[0]):,} opportunities, "
-        f"{int(built[1]):,} past grants, built in {time.monotonic() - started:.0f} s"
+        f"Database: {scratch.database}; {int(built[0]):,} opportunities, "
+        f"{int(built[1]):,} past grants, built in {scratch.elapsed():.0f} s"
     )
-    measured = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", MEASURE.replace("sys.argv[1]", repr(str(args.repeat)))],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    print(measured.stdout, end="")
-    if measured.returncode:
-        sys.exit(measured.stderr[-3000:])
+    scratch.measure(MEASURE, args.repeat)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,8 @@ Set CIVICHUB_DATABASE_URL to measure PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+
+from timing import Scratch
 
 BUILD = """
 import random, sys
@@ -94,7 +90,7 @@ print(len(orgs), len(made), len(areas))
 """
 
 MEASURE = """
-import statistics, sys, time
+import sys
 import pandas as pd
 from django.db import connection
 from django.test import Client
@@ -102,6 +98,7 @@ from civichub.core import services as core
 from civichub.core.actors import Actor
 from civichub.core.models import Council, Role
 from civichub.market.models import MarketCategory, OfferArea
+from timing import get, report, timed, verdict
 repeat = int(sys.argv[1])
 wigan = Council.objects.get(gss_code="E08000010")
 system = Actor.system("benchmark")
@@ -114,26 +111,6 @@ home_care = MarketCategory.objects.for_platform().get(code="home-care-18")
 ward = OfferArea.objects.filter(category=home_care, local_authority_code=wigan.gss_code).values_list(
     "ward_code", flat=True).first()
 
-def p(ms, q):
-    return statistics.quantiles(ms, n=100, method="inclusive")[q - 1] if len(ms) > 1 else ms[0]
-
-def timed(fn):
-    for _ in range(3):
-        fn()
-    ms = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        ms.append(1000 * (time.perf_counter() - started))
-    return {"p50": p(ms, 50), "p95": p(ms, 95), "max": max(ms)}
-
-def get(path):
-    def call():
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code, response.content[:300])
-        return response
-    return call
-
 def bare():
     with connection.cursor() as cursor:
         cursor.execute(
@@ -142,16 +119,15 @@ def bare():
         cursor.fetchone()
 
 api = f"/api/v1/c/wigan/markets/home-care-18"
-baseline = timed(bare)
+baseline = timed(bare, repeat)
 results = {
     "bare SQL: COUNT of the category's rows in Wigan": baseline,
-    f"GET {api}": timed(get(api)),
-    f"GET {api}?ward={ward}": timed(get(f"{api}?ward={ward}")),
-    "GET /c/wigan/markets/home-care-18/ (the page)": timed(get("/c/wigan/markets/home-care-18/")),
+    f"GET {api}": timed(get(client, api), repeat),
+    f"GET {api}?ward={ward}": timed(get(client, f"{api}?ward={ward}"), repeat),
+    "GET /c/wigan/markets/home-care-18/ (the page)": timed(
+        get(client, "/c/wigan/markets/home-care-18/"), repeat),
 }
-for name, r in results.items():
-    ratio = f"  [p95 = {r['p95'] / baseline['p95']:.0f}x the bare SQL query]" if r is not baseline else ""
-    print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms{ratio}")
+report(results, baseline, "the bare SQL query")
 
 view = client.get(api).json()
 rows = pd.DataFrame.from_records(
@@ -175,9 +151,7 @@ for name, (pandas_value, sql_value) in checks.items():
 print(f"providers in Wigan's home care market: {len(per):,}; coverage rows read: {len(rows):,}")
 # SQLite sums decimals as binary floating point, in another order than pandas: agree to 1 part in 10^6.
 print(("CHECK OK" if worst < 1e-6 else "CHECK FAILED") + f": largest relative difference {worst:.2e}")
-p95 = results[f"GET {api}"]["p95"]
-verdict = "TARGET MET" if p95 <= 300 else "TARGET MISSED"
-print(f"{verdict}: market view p95 {p95:.1f} ms (target <= 300 ms)")
+verdict("market view", results[f"GET {api}"]["p95"], 300)
 """
 
 
@@ -187,45 +161,14 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="civichub-market-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civichub.settings", "CIVICHUB_VAR_DIR": str(var)}
-    env.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{var / 'market.sqlite3'}")
-    cli = [sys.executable, "-m", "civichub.cli"]
-    started = time.monotonic()
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
-    # The page is timed too, and its stylesheet is named through the static files' manifest.
-    subprocess.run([*cli, "collectstatic", "--noinput", "-v0"], env=env, check=True)
-    built = subprocess.run(
-        [
-            *cli,
-            "shell",
-            "--no-imports",
-            "-c",
-            BUILD.replace("sys.argv[1]", repr(str(args.providers))).replace(
-                "sys.argv[2]", repr(str(args.offers))
-            ),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()[-3:]
-    took = time.monotonic() - started
+    scratch = Scratch("market")
+    scratch.migrate(static=True)
+    built = scratch.shell(BUILD, args.providers, args.offers).split()[-3:]
     print(
-        f"Database: {env['CIVICHUB_DATABASE_URL'].split(':')[0]}; {int(built[0]):,} providers, "
-        f"{int(built[1]):,} offers, {int(built[2]):,} coverage rows, built in {took:.0f} s"
+        f"Database: {scratch.database}; {int(built[0]):,} providers, {int(built[1]):,} offers, "
+        f"{int(built[2]):,} coverage rows, built in {scratch.elapsed():.0f} s"
     )
-    measured = subprocess.run(
-        [*cli, "shell", "--no-imports", "-c", MEASURE.replace("sys.argv[1]", repr(str(args.repeat)))],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    print(measured.stdout, end="")
-    if measured.returncode:
-        sys.exit(measured.stderr[-3000:])
-    if "CHECK FAILED" in measured.stdout:
-        sys.exit(1)
+    scratch.measure(MEASURE, args.repeat)
 
 
 if __name__ == "__main__":

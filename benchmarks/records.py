@@ -42,6 +42,7 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from timing import percentile  # noqa: E402
 
 from civichub.core.actors import Actor  # noqa: E402
 from civichub.core.models import Council, Membership, Organisation, Role, User  # noqa: E402
@@ -151,11 +152,6 @@ def bare(terms: list[str]) -> None:
         cursor.fetchall()
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def search_figures(
     council: Council, reader: User, words: list[str], queries: int, rng: random.Random
 ) -> None:
@@ -173,8 +169,8 @@ def search_figures(
         started = time.perf_counter()
         bare(terms)
         engine.append((time.perf_counter() - started) * 1000)
-    p50, p95 = statistics.median(ours), percentile(ours, 0.95)
-    b50, b95 = statistics.median(engine), percentile(engine, 0.95)
+    p50, p95 = percentile(ours, 50), percentile(ours, 95)
+    b50, b95 = percentile(engine, 50), percentile(engine, 95)
     matches = f"median {statistics.median(found):,.0f} matches (max {max(found):,})"
     print(f"  {queries} queries of 1-2 words, {matches}")
     print(

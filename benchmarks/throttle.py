@@ -17,7 +17,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from timing import samples  # noqa: E402
 
 from civichub.core import throttle  # noqa: E402
 from civichub.core.models import SignInFailures, User  # noqa: E402
@@ -65,15 +65,6 @@ def guesses_within(horizon: timedelta, *, one_account: bool) -> int:
         n += 1
 
 
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
 def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"Database: {django.db.connection.vendor}")
@@ -87,12 +78,12 @@ def main() -> None:
     SignInFailures.objects.all().delete()
     for _ in range(throttle.LOCK_AFTER):  # lock the account, so every attempt below is refused unread
         throttle.record_failure("bench", "192.0.2.77")
-    refused = timed(lambda: client.post("/sign-in/", {"username": "bench", "password": "x"}), 200)
-    baseline = timed(lambda: User.objects.filter(pk=user.pk).first(), 200)
+    refused = samples(lambda: client.post("/sign-in/", {"username": "bench", "password": "x"}), 200)
+    baseline = samples(lambda: User.objects.filter(pk=user.pk).first(), 200)
     SignInFailures.objects.all().delete()
     wrong: list[float] = []
     for _ in range(throttle.FREE_FAILURES - 1):  # within the free failures, so each password is hashed
-        wrong += timed(
+        wrong += samples(
             lambda: Client(REMOTE_ADDR="203.0.113.51").post(
                 "/sign-in/", {"username": "bench", "password": "wrong"}
             ),

@@ -44,7 +44,7 @@ PUBLIC_API = {
     ("get", "/api/v1/c/{council_slug}/funding/opportunities/{opportunity_id}"),
     ("get", "/api/v1/c/{council_slug}/funding/past-grants/{code}"),
     ("get", "/api/v1/c/{council_slug}/grants/360giving.json"),
-    ("get", "/api/v1/contracts-register/{council_slug}"),
+    ("get", "/api/v1/c/{council_slug}/contracts-register"),
     # OCDS: the platform's and each council's release packages, their downloads and records.
     ("get", "/api/v1/ocds/releases"),
     ("get", "/api/v1/ocds/releases/download"),

@@ -8,7 +8,8 @@ register (open data, no key). Thin: services decide, refuse and audit; selectors
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.urls import reverse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -139,7 +140,7 @@ def dashboard(request: HttpRequest, council_slug: str, commissioner: str = Query
 
 
 @router.get(
-    "/contracts-register/{council_slug}",
+    f"{C}/contracts-register",
     response=list[RegisterContractOut],
     auth=None,
     summary="A council's contracts register: open data, with open-book totals (never cost lines)",
@@ -153,3 +154,12 @@ def public_register(
     sort: str = Query("newest", max_length=10),
 ) -> Any:
     return register.public_contracts(council_by_slug(council_slug), q=q, status=status, sort=sort)
+
+
+@router.get("/contracts-register/{council_slug}", auth=None, include_in_schema=False)
+def public_register_moved(request: HttpRequest, council_slug: str) -> HttpResponsePermanentRedirect:
+    """The register's first address, kept answering: every council's route is now under /c/{council}/,
+    so this one sends callers there for good (301), with their query."""
+    moved = reverse("api-1:public_register", kwargs={"council_slug": council_slug})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{moved}?{query}" if query else moved)

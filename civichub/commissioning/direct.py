@@ -1,35 +1,24 @@
 """Contracts made straight from a budget, with no procurement: a personal budget's call-off and a ward
 budget's small contract or grant. Each is a commission (the person as commissioner), its funding, a
-contract and its first version, and the commitment on the ledger, in one transaction."""
+contract made as every contract is (`services.making`): its first version, the commitment on the
+ledger, audited and published, in one transaction."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
-from civichub.commissioning import balances, ledger
+from civichub.commissioning import balances
 from civichub.commissioning.budgets import fund_commission
-from civichub.commissioning.models import Budget, Commission, Contract, ContractVersion
-from civichub.core import audit
+from civichub.commissioning.models import Budget, Commission, Contract
+from civichub.commissioning.models.procurement import ocid_for
+from civichub.commissioning.services.making import record_contract
 from civichub.core.actors import Actor
 from civichub.core.errors import Refused
 from civichub.core.models import Organisation, User
-from civichub.core.outbox import publish
 from civichub.core.text import clean_name, clean_text
-
-
-def _snapshot(contract: Contract) -> dict[str, Any]:
-    return {
-        "title": contract.title,
-        "value": str(contract.value),
-        "start_date": contract.start_date.isoformat(),
-        "end_date": contract.end_date.isoformat(),
-        "provider": str(contract.provider_id),
-        "status": contract.status,
-    }
 
 
 def _as_date(value: Any, field: str) -> date:
@@ -88,35 +77,13 @@ def contract_from_budget(
         end_date=end,
     )
     contract.reference = f"{reference_prefix}-{contract.pk.hex[:10].upper()}"
-    contract.ocid = f"{settings.CIVICHUB_OCID_PREFIX}-{council.gss_code}-{contract.pk}"
-    contract.save(force_insert=True)
-    ContractVersion.objects.create(
-        council=council,
-        contract=contract,
-        number=1,
-        snapshot=_snapshot(contract),
-        reason=origin,
-        created_by=actor.user,
-    )
-    audit.record(
+    contract.ocid = ocid_for(council, contract.pk)
+    return record_contract(
         actor,
-        "commissioning.contract.created",
-        obj=contract,
-        council=council,
-        data={"origin": origin, "budget": str(budget.pk), **_snapshot(contract)},
+        contract,
+        change="created",
+        reason=origin,
+        override_reason=override_reason,
+        origin=origin,
+        budget=str(budget.pk),
     )
-    publish(
-        "commissioning.contract.changed",
-        council=council,
-        subject=contract,
-        data={
-            "contract_id": str(contract.pk),
-            "ocid": contract.ocid,
-            "status": contract.status,
-            "version": 1,
-            "change": "created",
-            "value": str(contract.value),
-        },
-    )
-    ledger.commit_contract(actor, contract, override_reason=override_reason)
-    return contract

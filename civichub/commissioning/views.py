@@ -84,6 +84,9 @@ def index(request: HttpRequest, council: Council) -> HttpResponse:
         procurements=selectors.procurements(actor, council)[:100],
         contracts=selectors.contracts(actor, council)[:100],
         manages=_can(request, "commissioning.manage", council),
+        # The dashboard and the ward budgets are the commissioners', analysts' and councillors' only:
+        # provider staff and other officers see commissioning, but are not sent to pages that refuse them.
+        sees_money=_can(request, "commissioning.dashboard.view", council),
     )
 
 

@@ -10,10 +10,11 @@ contract in the register. Each contract must say who the supplier is and what it
 
 Apply (`apply_records`): parties become organisations on the shared register with their org-id
 identifiers (through core's `register_organisation`, which returns the one already holding an
-identifier); each process gets a commission shell (its buyer as commissioner) and its contracts, which
-keep the source ocid. A procurement shell is not made: an ocid names one procurement on the whole
-platform, and the same published process may be imported by two councils. Re-importing finds each
-contract by its council, ocid and reference, and changes only what differs.
+identifier); each process gets a commission shell (its buyer as commissioner), a procurement shell at
+the contract stage (with an ocid of the platform's own, as an ocid names one procurement on the whole
+platform and the same published process may be imported by two councils) and its contracts, which
+keep the source ocid. Re-importing finds each contract by its council, ocid and reference, and changes
+only what differs.
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
 """Writing imported OCDS processes into the contracts register (the `ocds_releases` import's apply).
 
-Runs inside the import runner's transaction: every contract, organisation and commission of the file,
-or none. Each contract added or changed is audited and published (`commissioning.contract.changed`)
-in that same transaction.
+Runs inside the import runner's transaction: every contract, organisation, commission and procurement
+of the file, or none. Each contract is added or changed as every contract is (`services.making`: a
+version kept, audited and published as `commissioning.contract.changed`) in that same transaction.
+
+Each imported process gets a procurement shell at the contract stage, so an imported contract has a
+procurement as every awarded one does. The shell's ocid is the platform's own (an ocid names one
+procurement on the whole platform, and two councils may import the same published process); its
+reference is the source ocid, by which a re-import finds it, and its contracts keep the source ocid.
 """
 
 from __future__ import annotations
@@ -10,9 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
-from civichub.commissioning.models import Commission, Contract, ContractVersion
+from civichub.commissioning.models import Commission, Contract, Procurement, Stage
+from civichub.commissioning.models.procurement import ocid_for
 from civichub.commissioning.ocds.importing import ImportedContract, Party, Process
+from civichub.commissioning.services.making import change_contract, record_contract
+from civichub.commissioning.services.procurement import changed
 from civichub.core import audit
 from civichub.core.actors import Actor
 from civichub.core.importing import ImportResult, Progress
@@ -70,6 +79,27 @@ def _commission(actor: Actor, council: Any, process: Process, buyer: Organisatio
     return commission
 
 
+def _procurement(actor: Actor, council: Any, process: Process, commission: Commission) -> Procurement:
+    """The process's procurement: the council's own where the file is its own export, else the shell made
+    when it was first imported, else a new shell."""
+    reference = process.ocid[:100]
+    found = Procurement.objects.for_council(council).filter(Q(ocid=process.ocid) | Q(reference=reference))
+    procurement = found.order_by("created_at").first()
+    if procurement is None:
+        procurement = Procurement(
+            council=council,
+            commission=commission,
+            reference=reference,
+            title=process.title[:300],
+            description=f"Imported from OCDS: {process.ocid}",
+            stage=Stage.CONTRACT,
+        )
+        procurement.ocid = ocid_for(council, procurement.pk)
+        procurement.save(force_insert=True)
+        changed(actor, procurement, "imported", source_ocid=process.ocid)
+    return procurement
+
+
 def _reference(council: Any, item: ImportedContract, used: set[str]) -> str:
     """The publisher's contract id, or the ocid and id where that id is already another's."""
     mine = Contract.objects.for_council(council).filter(ocid=item.ocid)
@@ -113,73 +143,32 @@ def apply_records(actor: Actor, council: Any, processes: list[Process], progress
             contract = (
                 Contract.objects.for_council(council).filter(ocid=item.ocid, reference=reference).first()
             )
+            reason = f"Imported from OCDS ({item.ocid})"
             if contract is None:
-                contract = Contract.objects.create(
+                contract = Contract(
                     council=council,
                     origin=Contract.Origin.IMPORTED,
+                    procurement=_procurement(actor, council, process, commission),
                     reference=reference,
                     ocid=item.ocid,
                     **values,
                 )
-                change = "imported"
+                record_contract(actor, contract, change="imported", reason=reason, ocid=item.ocid)
                 result.created += 1
             elif any(getattr(contract, name) != value for name, value in values.items()):
                 for name, value in values.items():
                     setattr(contract, name, value)
-                contract.version += 1
-                contract.save()
-                change = "reimported"
+                change_contract(actor, contract, change="reimported", reason=reason, ocid=item.ocid)
                 result.updated += 1
             else:
                 result.unchanged += 1
                 done += 1
                 continue
-            ContractVersion.objects.create(
-                council=council,
-                contract=contract,
-                number=contract.version,
-                snapshot=_snapshot(contract),
-                reason=f"Imported from OCDS ({item.ocid})",
-                created_by=actor.user,
-            )
             if item.other_suppliers:
                 result.notes.append(
                     f"{reference}: also awarded to {', '.join(item.other_suppliers)} "
                     "(the register keeps one provider)"
                 )
-            audit.record(
-                actor,
-                f"commissioning.contract.{change}",
-                obj=contract,
-                council=council,
-                data={"ocid": item.ocid},
-            )
-            publish(
-                "commissioning.contract.changed",
-                council=council,
-                subject=contract,
-                data={
-                    "contract_id": str(contract.pk),
-                    "ocid": contract.ocid,
-                    "status": contract.status,
-                    "version": contract.version,
-                    "change": change,
-                    "value": str(contract.value),
-                },
-            )
             done += 1
             progress("Saving contracts", done, total)
     return result
-
-
-def _snapshot(contract: Contract) -> dict[str, Any]:
-    return {
-        "reference": contract.reference,
-        "title": contract.title,
-        "value": str(contract.value),
-        "start_date": contract.start_date.isoformat(),
-        "end_date": contract.end_date.isoformat(),
-        "status": contract.status,
-        "provider_id": str(contract.provider_id),
-        "ocid": contract.ocid,
-    }

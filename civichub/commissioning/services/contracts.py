@@ -18,7 +18,6 @@ from civichub.commissioning.facts import contract_facts
 from civichub.commissioning.models import (
     Breach,
     Contract,
-    ContractVersion,
     CostLine,
     Kpi,
     KpiAssessment,
@@ -35,40 +34,18 @@ from civichub.commissioning.selectors import kpi as kpi_of
 from civichub.commissioning.selectors import lot as lot_of
 from civichub.commissioning.selectors import lots
 from civichub.commissioning.selectors import outcome as outcome_of
+from civichub.commissioning.services.making import contract_changed, record_contract
 from civichub.commissioning.services.notices import publish_notice
 from civichub.commissioning.services.procurement import changed
-from civichub.core import audit, policy
+from civichub.commissioning.versions import keep_version
+from civichub.core import policy
 from civichub.core.actors import Actor
 from civichub.core.errors import Conflict, Refused
-from civichub.core.outbox import publish
 from civichub.core.selectors import acting_provider
 
 # Procurement Act 2023 s.52: a public contract of £5 million or more has at least three KPIs.
 KPI_THRESHOLD = Decimal("5000000")
 KPIS_REQUIRED = 3
-
-
-def _snapshot(contract: Contract) -> dict[str, Any]:
-    return contract_facts(contract)
-
-
-@transaction.atomic
-def contract_changed(actor: Actor, contract: Contract, change: str, **data: Any) -> None:
-    """Audit and publish a change of a contract (in the caller's transaction)."""
-    audit.record(actor, f"commissioning.contract.{change}", obj=contract, council=contract.council, data=data)
-    publish(
-        "commissioning.contract.changed",
-        council=contract.council,
-        subject=contract,
-        data={
-            "contract_id": str(contract.pk),
-            "ocid": contract.ocid,
-            "status": contract.status,
-            "version": contract.version,
-            "change": change,
-            "value": str(contract.value),
-        },
-    )
 
 
 def _may_manage(actor: Actor, contract: Contract | Procurement) -> None:
@@ -163,7 +140,7 @@ def make_contract(actor: Actor, procurement: Procurement, lot_id: Any, raw: Mapp
     lines = _lines(raw.get("cost_lines") or [])
     outcomes = [_outcome(o, f"outcomes[{i}]") for i, o in enumerate(raw.get("outcomes") or [])]
     suffix = f"-{lot.number}" if lots(procurement).count() > 1 else ""
-    contract = Contract.objects.create(
+    contract = Contract(
         council=council,
         procurement=procurement,
         lot=lot,
@@ -179,29 +156,22 @@ def make_contract(actor: Actor, procurement: Procurement, lot_id: Any, raw: Mapp
         end_date=end,
         ocid=procurement.ocid,
     )
-    for line in lines:
-        CostLine.objects.create(council=council, contract=contract, updated_by=actor.user, **line)
-    for outcome in outcomes:
-        Outcome.objects.create(council=council, contract=contract, **outcome)
-    for k in kpis:
-        Kpi.objects.create(council=council, contract=contract, **k)
-    ContractVersion.objects.create(
-        council=council,
-        contract=contract,
-        number=1,
-        snapshot=_snapshot(contract),
+    record_contract(
+        actor,
+        contract,
+        change="made",
         reason="Made at award",
-        created_by=actor.user,
+        cost_lines=lines,
+        outcomes=outcomes,
+        kpis=kpis,
+        override_reason=str(raw.get("override_reason") or ""),
     )
-    # money: the contract's value is committed from the commission's funding on the one ledger.
-    ledger.commit_contract(actor, contract, override_reason=str(raw.get("override_reason") or ""))
     if not lots(procurement).filter(awarded_provider__isnull=True).exists() and not (
         lots(procurement).exclude(pk=lot.pk).exclude(contracts__isnull=False).exists()
     ):
         procurement.stage = Stage.CONTRACT
         procurement.save(update_fields=["stage", "updated_at"])
         changed(actor, procurement, "contracted")
-    contract_changed(actor, contract, "made")
     publish_notice(actor, procurement, NoticeType.UK7, contract_facts(contract), contract=contract)
     return contract
 
@@ -387,14 +357,7 @@ def vary_contract(actor: Actor, contract: Contract, raw: Mapping[str, Any]) -> V
         new_end_date=new_end,
         recorded_by=actor.user,
     )
-    ContractVersion.objects.create(
-        council=contract.council,
-        contract=contract,
-        number=contract.version,
-        snapshot=_snapshot(contract),
-        reason=reason[:300],
-        created_by=actor.user,
-    )
+    keep_version(actor, contract, reason)
     # money: the difference is committed from the funding (an increase) or released (a saving).
     ledger.vary(actor, contract, cost, override_reason=str(raw.get("override_reason") or ""))
     contract_changed(actor, contract, "varied", cost_change=str(cost), reason=reason)
@@ -428,14 +391,7 @@ def terminate_contract(actor: Actor, contract: Contract, raw: Mapping[str, Any])
     ended = Termination.objects.create(
         council=contract.council, contract=contract, reason=reason, terminated_on=day, recorded_by=actor.user
     )
-    ContractVersion.objects.create(
-        council=contract.council,
-        contract=contract,
-        number=contract.version,
-        snapshot=_snapshot(contract),
-        reason=f"Terminated: {reason}"[:300],
-        created_by=actor.user,
-    )
+    keep_version(actor, contract, f"Terminated: {reason}")
     # money: release what is still committed to this contract and will not now be paid.
     ledger.release(actor, contract, description="Released on termination")
     contract_changed(actor, contract, "terminated", reason=reason)

@@ -68,7 +68,7 @@ def test_the_demo_loads_a_year_of_commissioning_and_the_pages_show_it(
     rows = client.get(url, {"format": "csv"}).content.decode().splitlines()
     assert rows[0].startswith("reference,title,provider,value,open_book_total")
     assert len(rows) - 1 == Contract.objects.for_council(wigan).exclude(origin="call_off").count()
-    api = client.get(f"/api/v1/contracts-register/{wigan.slug}", {"limit": 500}).json()
+    api = client.get(f"/api/v1/c/{wigan.slug}/contracts-register", {"limit": 500}).json()
     assert api["count"] == len(rows) - 1
     made = [c for c in api["items"] if c["open_book_total"] != "0.00"]
     assert made and all("cost_lines" not in c for c in api["items"])
@@ -84,5 +84,10 @@ def test_the_demo_loads_a_year_of_commissioning_and_the_pages_show_it(
 def test_the_register_of_another_council_shows_only_its_own(wigan, sunderland, client) -> None:
     demo.load()
     theirs = set(Contract.objects.for_council(sunderland).values_list("reference", flat=True))
-    ours = client.get(f"/api/v1/contracts-register/{wigan.slug}", {"limit": 500}).json()["items"]
+    ours = client.get(f"/api/v1/c/{wigan.slug}/contracts-register", {"limit": 500}).json()["items"]
     assert ours and not {c["reference"] for c in ours} & theirs
+    # The register's first address still answers, sending callers to the /c/{council}/ one for good.
+    moved = client.get(f"/api/v1/contracts-register/{wigan.slug}", {"limit": 500})
+    assert moved.status_code == 301
+    assert moved["Location"] == f"/api/v1/c/{wigan.slug}/contracts-register?limit=500"
+    assert client.get(moved["Location"]).json()["items"] == ours

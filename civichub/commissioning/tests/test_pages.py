@@ -3,12 +3,15 @@ and a contract's open book and history."""
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from civichub.commissioning import selectors
 from civichub.commissioning.models import Procurement
 from civichub.commissioning.services import contracts, evaluation
 from civichub.commissioning.tests.conftest import pass_deadline, start
+from civichub.core.models import Role
 
 
 def url(name: str, procurement: Procurement | None = None, **kwargs: object) -> str:
@@ -75,3 +78,26 @@ def test_a_providers_staff_cannot_post_to_a_contract(client_as, people, commissi
     )
     history = officer.get(url("history", contract_id=made.pk)).content.decode()
     assert "Made at award" in history and "More" in history
+
+
+def test_the_index_links_each_role_only_to_pages_it_may_open(client_as, people, commission, make_user, wigan):
+    """Every person who may see commissioning follows every link of its index without a refusal: provider
+    staff and caseworkers are not sent to the dashboard or the ward budgets, which would refuse them."""
+    readers = {
+        "commissioner": people["officer"].user,
+        "analyst": people["analyst"].user,
+        "provider staff": people["north"].user,
+        "councillor": make_user(Role.COUNCILLOR, wigan),
+        "caseworker": make_user(Role.CASEWORKER, wigan),
+    }
+    dashboard = reverse("money:dashboard", kwargs={"council_slug": "wigan"})
+    for who, user in readers.items():
+        client = client_as(user)
+        index = client.get(url("index"))
+        assert index.status_code == 200, who
+        main = index.content.decode().split("<main", 1)[1]  # the page's own links, not the breadcrumbs
+        links = set(re.findall(r'href="(/c/wigan/[^"#?]*)"', main))
+        assert links, who
+        for link in sorted(links):
+            assert client.get(link).status_code == 200, (who, link)
+        assert (dashboard in links) == (who in ("commissioner", "analyst", "councillor")), who

@@ -85,7 +85,8 @@ def test_a_persons_records_need_a_purpose_and_the_sar_downloads(
     url = reverse("people:person", kwargs={"council_slug": wigan.slug, "person_id": made[0].person_id})
     asked = client.get(url)
     assert asked.status_code == 200 and b"Ann" not in asked.content and b"purpose" in asked.content
-    assert client.get(url, {"purpose": "x"}).status_code == 400
+    refused = client.get(url, {"purpose": "x"})
+    assert refused.status_code == 400 and b'href="#purpose"' in refused.content
     shown = client.get(url, {"purpose": "Checking before a visit"})
     assert shown.status_code == 200 and b"Lowe" in shown.content
     manager = client_as(make_user(Role.RECORDS_MANAGER, wigan))

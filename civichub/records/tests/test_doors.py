@@ -191,3 +191,5 @@ def test_every_records_page_answers(client_as, records_manager, add, manager, wi
     assert b"Day centres" in client.get("/decisions/wigan/feed.atom").content
     response = client.post("/c/wigan/records/documents/new/", {"title": "No file"})
     assert response.status_code == 400 and b"Choose the file" in response.content
+    # The shared form page's opening: "Error: " in the title, the summary linking to the field.
+    assert b"<title>Error: " in response.content and b'href="#file"' in response.content

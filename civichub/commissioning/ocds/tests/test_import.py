@@ -13,7 +13,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civichub.commissioning.models import Commission, Contract
+from civichub.commissioning.models import Commission, Contract, ContractVersion, Procurement, Stage
 from civichub.commissioning.ocds.importing import check
 from civichub.commissioning.ocds.tests import lifecycle
 from civichub.core.actors import Actor
@@ -85,6 +85,27 @@ def test_a_re_import_changes_nothing(exported, sunderland, make_user) -> None:
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert _register(sunderland) == before
     assert Commission.objects.for_council(sunderland).count() == 2
+
+
+def test_imported_contracts_have_a_procurement_shell_of_the_platforms_own(
+    exported, wigan, sunderland, make_user
+) -> None:
+    """Each imported process gets a procurement at the contract stage with an ocid naming the importing
+    council (an ocid is unique on the whole platform), found again by its source ocid on re-import; its
+    contracts keep the source ocid and have their first version, like any contract made here."""
+    commissioner = make_user(Role.COMMISSIONER, sunderland)
+    _import(sunderland, commissioner, exported)
+    imported = Contract.objects.for_council(sunderland).select_related("procurement").get(reference="WGN-1")
+    source = Contract.objects.for_council(wigan).get(reference="WGN-1")
+    shell = imported.procurement
+    assert shell is not None and shell.council == sunderland and shell.stage == Stage.CONTRACT
+    assert imported.ocid == source.ocid == shell.reference  # the source ocid, kept
+    assert shell.ocid != source.ocid and sunderland.gss_code in shell.ocid
+    assert ContractVersion.objects.for_council(sunderland).filter(contract=imported, number=1).exists()
+    shells = Procurement.objects.for_council(sunderland).count()
+    assert shells == 2
+    _import(sunderland, commissioner, exported, key="second time")
+    assert Procurement.objects.for_council(sunderland).count() == shells
 
 
 def test_a_contracts_finder_style_package_with_awards_only(sunderland, make_user) -> None:
