@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from civichub.core.importing import Progress
 from civichub.core.models import Council
+from civichub.people.checks import COLUMNS
 from civichub.people.engine import engine
 from civichub.people.frames import VALUES, engine_row
 from civichub.people.models import BlockingKey, LinkageModel, Person, ReviewPair, SourceRecord, TermFrequency
@@ -26,6 +27,9 @@ if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pa
 MAX_CANDIDATES = 400
 # {(council id, model version): term frequencies}: read once per process and model, not per record.
 _TF_CACHE: dict[tuple[Any, int], dict[str, dict[str, float]]] = {}
+# {(council id, model version): the engine's Scorer}: Splink's score_pairs compiled once per process and
+# model (building it costs about half a second; scoring one record with it, milliseconds).
+_SCORERS: dict[tuple[Any, int], Any] = {}
 
 
 def refresh_blocking_keys(
@@ -90,8 +94,18 @@ def term_frequencies(council: Council, model: LinkageModel) -> dict[str, dict[st
     return _TF_CACHE[key]
 
 
+def scorer(council: Council, model: LinkageModel) -> Any:
+    key = (council.pk, model.version)
+    if key not in _SCORERS:
+        found = engine().Scorer(model.model, term_frequencies(council, model))
+        _SCORERS.clear()  # one council's model at a time, like the term frequencies
+        _SCORERS[key] = found
+    return _SCORERS[key]
+
+
 def forget_term_frequencies() -> None:
     _TF_CACHE.clear()
+    _SCORERS.clear()
 
 
 def candidates(council: Council, record: SourceRecord) -> pd.DataFrame:
@@ -129,15 +143,13 @@ def link_arrivals(
     if model is None or not waiting:
         return 0
     review_from, link_from = thresholds_of(council)
-    tf = term_frequencies(council, model)
+    score = scorer(council, model)
     touched: set[Any] = set()
     for done, record in enumerate(waiting, start=1):
         found = candidates(council, record)
         person = None
         if not found.empty:
-            scored = engine().score_new(
-                engine_row(_values(record)), found.drop(columns=["person_id"]), model.model, tf
-            )
+            scored = _score(score, record, found)
             person = _place(council, record, found, scored, review_from, link_from, model.model)
         if person is None:
             person = new_people(council, 1)[0]
@@ -148,6 +160,13 @@ def link_arrivals(
             progress("Linking on arrival", done, len(waiting))
     refresh_facts(council, touched)
     return len(waiting)
+
+
+def _score(score: Any, record: SourceRecord, found: pd.DataFrame) -> pd.DataFrame:
+    """The record against its candidates, all prepared in one pass (a query planned once)."""
+    rows = [engine_row(_values(record)), *found[list(COLUMNS)].to_dict("records")]
+    ready = engine().prepare_rows(rows)
+    return score.score(ready[:1], ready[1:])
 
 
 def _place(
