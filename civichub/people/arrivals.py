@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from civichub.core.importing import Progress
 from civichub.core.models import Council
+from civichub.people import bulk
 from civichub.people.checks import COLUMNS
 from civichub.people.engine import engine
 from civichub.people.frames import VALUES, engine_row
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pa
 # A record sharing a key with more records than this is scored against the first this many (a blocking
 # key as common as 'surname SMITH' says little; the other keys find the real candidates).
 MAX_CANDIDATES = 400
+KEY_SLICE = 50_000
 # {(council id, model version): term frequencies}: read once per process and model, not per record.
 _TF_CACHE: dict[tuple[Any, int], dict[str, dict[str, float]]] = {}
 # {(council id, model version): the engine's Scorer}: Splink's score_pairs compiled once per process and
@@ -35,20 +37,25 @@ _SCORERS: dict[tuple[Any, int], Any] = {}
 def refresh_blocking_keys(
     council: Council, records: list[SourceRecord], *, progress: Progress | None = None
 ) -> None:
-    """Replace the blocking keys of these records with those of their current values."""
+    """Replace the blocking keys of these records with those of their current values.
+
+    In slices of KEY_SLICE records: a million records have about ten million keys, which as model
+    instances at once would cost gigabytes."""
     if not records:
         return
-    ids = [r.pk for r in records]
-    for start in range(0, len(ids), 1000):
-        BlockingKey.objects.for_council(council).filter(record_id__in=ids[start : start + 1000]).delete()
-    keys = [
-        BlockingKey(council=council, record=r, key=key[:80])
-        for r, found in zip(records, keys_of([_values(r) for r in records]), strict=True)
-        for key in found
-    ]
-    BlockingKey.objects.bulk_create(keys, batch_size=5000)
-    if progress:
-        progress("Indexing blocking keys", len(records), len(records))
+    for start in range(0, len(records), KEY_SLICE):
+        some = records[start : start + KEY_SLICE]
+        ids = [r.pk for r in some]
+        for at in range(0, len(ids), 1000):
+            BlockingKey.objects.for_council(council).filter(record_id__in=ids[at : at + 1000]).delete()
+        keys = (
+            (council.pk, r.pk, key[:80])
+            for r, found in zip(some, keys_of([_values(r) for r in some]), strict=True)
+            for key in found
+        )
+        bulk.insert_rows(BlockingKey, keys, ["council", "record", "key"])
+        if progress:
+            progress("Indexing blocking keys", start + len(some), len(records))
 
 
 def keys_of(rows: list[dict[str, Any]]) -> list[list[str]]:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from civichub.core.models import Council
-from civichub.people import golden
+from civichub.people import bulk, golden
 from civichub.people.models import Person, SourceRecord
 from civichub.places import selectors as places
 
@@ -77,4 +77,5 @@ def refresh_facts(council: Council, person_ids: Iterable[Any]) -> None:
             "status",
             "updated_at",
         ]
-        Person.unscoped.bulk_update(people, fields, batch_size=2000)
+        # The council's own golden records (read through for_council above).
+        bulk.update_columns(Person, ([p.pk, *(getattr(p, f) for f in fields)] for p in people), fields)
