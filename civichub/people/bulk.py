@@ -15,12 +15,21 @@ from django.db import connection, models
 BATCH = 10_000
 
 
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
+    found = []
+    for name in names:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column, f"{name} is not a column"
+        found.append(field)
+    return found
+
+
 def update_columns(model: type[models.Model], rows: Iterable[Sequence[Any]], fields: Sequence[str]) -> int:
     """UPDATE model SET fields... WHERE pk = ..., for rows of (pk, *values in `fields` order)."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = _fields(model, fields)
     table = connection.ops.quote_name(meta.db_table)
-    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns)
+    sets = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in columns)
     pk = meta.pk
     assert pk is not None
     sql = f"UPDATE {table} SET {sets} WHERE {connection.ops.quote_name(pk.column)} = %s"  # noqa: S608
@@ -44,9 +53,9 @@ def insert_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], fields
     """INSERT INTO model (fields) for rows of values in `fields` order (a model whose key the database
     numbers itself, like the blocking keys: no instance, no default to compute per row)."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = _fields(model, fields)
     table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in columns)
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
     written = 0
