@@ -127,7 +127,10 @@ def candidates(council: Council, record: SourceRecord) -> pd.DataFrame:
         .values_list("record_id", flat=True)
         .distinct()[:MAX_CANDIDATES]
     )
-    rows = list(SourceRecord.objects.for_council(council).filter(pk__in=ids).values(*VALUES, "person_id"))
+    # No ORDER BY: the model's ordering (system, id) leads SQLite to walk the whole council's unique
+    # index in that order instead of looking up these few ids (120 ms at 200,000 records, not 1).
+    found = SourceRecord.objects.for_council(council).filter(pk__in=ids).order_by()
+    rows = list(found.values(*VALUES, "person_id"))
     frame = pd.DataFrame([{**engine_row(r), "pk": r["pk"], "person_id": r["person_id"]} for r in rows])
     return frame
 

@@ -71,3 +71,23 @@ def insert_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], fields
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+def refresh_statistics() -> None:
+    """Refresh the query planner's statistics of the people tables after a bulk load or full run.
+
+    Without them SQLite reads `council = ? AND id IN (...)` through the council index (every record of
+    the council: 400 ms at 200,000 records) instead of the few ids (1 ms). PostgreSQL's autovacuum would
+    get there in time; a run that has just written a million rows should not wait for it."""
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in _people_tables()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")  # sampled: milliseconds, not a full scan
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _people_tables() -> list[type[models.Model]]:
+    from civichub.people.models import BlockingKey, Person, SourceRecord
+
+    return [SourceRecord, BlockingKey, Person]

@@ -101,6 +101,7 @@ def execute_run(run_id: str, *, retrain: bool = False, progress: Progress | None
             message=f"Nothing was changed: the run stopped ({type(exc).__name__}: {str(exc)[:300]})",
         )
         raise
+    bulk.refresh_statistics()
     run.refresh_from_db()
     message = f"{run.records} records, {run.people} people, {run.in_review} pairs waiting for review"
     Job.unscoped.filter(pk=job.pk).update(
