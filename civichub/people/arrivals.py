@@ -35,9 +35,14 @@ _SCORERS: dict[tuple[Any, int], Any] = {}
 
 
 def refresh_blocking_keys(
-    council: Council, records: list[SourceRecord], *, progress: Progress | None = None
+    council: Council,
+    records: list[SourceRecord],
+    *,
+    progress: Progress | None = None,
+    new: frozenset[Any] = frozenset(),
 ) -> None:
-    """Replace the blocking keys of these records with those of their current values.
+    """Replace the blocking keys of these records with those of their current values (`new`: ids of
+    records created just now, which have none to delete).
 
     In slices of KEY_SLICE records: a million records have about ten million keys, which as model
     instances at once would cost gigabytes."""
@@ -45,7 +50,7 @@ def refresh_blocking_keys(
         return
     for start in range(0, len(records), KEY_SLICE):
         some = records[start : start + KEY_SLICE]
-        ids = [r.pk for r in some]
+        ids = [r.pk for r in some if r.pk not in new]
         for at in range(0, len(ids), 1000):
             BlockingKey.objects.for_council(council).filter(record_id__in=ids[at : at + 1000]).delete()
         keys = (

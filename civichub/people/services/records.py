@@ -111,7 +111,7 @@ def load_records(
             progress("Writing source records", done, total)
     loaded.created, loaded.updated = len(created), len(changed)
     arrived = created + changed
-    refresh_blocking_keys(council, arrived, progress=progress)
+    refresh_blocking_keys(council, arrived, progress=progress, new=frozenset(r.pk for r in created))
     if len(arrived) <= ARRIVAL_LIMIT:
         loaded.linked = link_arrivals(actor, council, arrived, progress=progress)
     loaded.waiting = len(arrived) - loaded.linked
