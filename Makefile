@@ -97,3 +97,4 @@ bench: setup
 	$(RUN) python benchmarks/funding_search.py
 	scripts/with-postgres $(RUN) python benchmarks/funding_search.py
 	$(RUN) python benchmarks/people_incremental.py --stored 1000000
+	scripts/with-postgres $(RUN) python benchmarks/people_incremental.py --stored 1000000

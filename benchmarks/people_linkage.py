@@ -8,7 +8,11 @@ Splink (the plain set-up, same steps) on the same data, as a ratio; and the same
     python benchmarks/people_linkage.py [--records 100000] [--scale 1000000] [--spark] [--skip-febrl]
 
 Each timed pipeline runs in its own process, so its peak memory (ru_maxrss) is its own. The scale
-figure is the engine (prepare, train, predict, cluster), not a load into the database.
+figure is end to end in the database (a scratch SQLite file, or PostgreSQL when CIVICHUB_DATABASE_URL
+is set): the import's checks on every row, the load of the source records and their blocking keys,
+training (model and term frequencies stored), scoring, clustering, and the golden records written; beside
+it, bare Splink (the plain set-up, engine only, no database) on the same data in the same run.
+`--engine-only` adds our engine without the database, to show what the database costs.
 """
 
 from __future__ import annotations
@@ -128,6 +132,102 @@ def twin_weight(model: dict) -> float | None:
     return None
 
 
+REFUSED_SLIPS = {"nhs_number", "date_of_birth", "postcode"}
+
+
+def run_in_database(path: Path) -> dict:
+    """Load -> train -> predict -> cluster -> golden records, through the people context's own services
+    (the same calls as a council's import and full run), in a scratch database; seconds per stage."""
+    import os
+
+    scratch = Path(tempfile.mkdtemp(prefix="civichub-bench-linkage-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civichub.settings")
+    os.environ.setdefault("CIVICHUB_DATABASE_URL", f"sqlite:///{scratch / 'people.sqlite3'}")
+    os.environ["CIVICHUB_VAR_DIR"] = str(scratch)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from civichub.core.actors import Actor
+    from civichub.core.models import Council, Organisation
+    from civichub.people import checks
+    from civichub.people.models import BlockingKey, Person, SourceRecord
+    from civichub.people.services import linkage as runs
+    from civichub.people.services import records as loads
+
+    call_command("migrate", verbosity=0)
+    org = Organisation.objects.create(name="Scale Borough Council", kind="council")
+    council = Council.objects.create(
+        organisation=org,
+        name="Scale Borough Council",
+        short_name="Scale",
+        slug="scale",
+        gss_code="E99999998",
+        register_code="SCA",
+        authority_type="Metropolitan district",
+        region="North West",
+        nation="England",
+    )
+    actor = Actor.system("benchmark", council)
+    frame = pd.read_parquet(path)
+    stages: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def stage(name: str, done: int = 1, total: int = 1) -> None:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
+    started = time.perf_counter()
+    rows = frame[list(linkage.COLUMNS)].astype(object).where(frame.notna(), "").to_dict("records")
+    del frame
+    checked = []
+    blanked = 0
+    for number, row in enumerate(rows, start=2):
+        # The generator names systems with underscores; the import takes slugs with hyphens.
+        row["source_system"] = str(row["source_system"]).replace("_", "-")
+        values, problems = checks.clean_row(row)
+        if problems and set(problems) <= REFUSED_SLIPS:
+            # The generator's slips the import refuses (an NHS number failing the modulus 11 check, a
+            # birth date in the future): the council would blank the field to load the rest; so does this.
+            values, problems = checks.clean_row({**row, **dict.fromkeys(problems, "")})
+            blanked += 1
+        if problems:
+            raise ValueError(f"row {number}: {problems}")
+        checked.append(values)
+    del rows
+    stage("import checks")
+    loads.load_records(actor, council, checked, progress=stage)
+    del checked
+    loaded_at = time.perf_counter()
+    run = runs.run_now(actor, council, progress=stage)
+    done = time.perf_counter()
+    assert run.job.status == "succeeded", run.job.message
+    records = SourceRecord.objects.for_council(council)
+    people = Person.objects.for_council(council).filter(status=Person.Status.ACTIVE).count()
+    truth = pd.DataFrame(list(records.values_list("source_system", "record_id", "person_id")))
+    truth.columns = ["source_system", "record_id", "person_id"]
+    source = pd.read_parquet(path, columns=["source_system", "record_id", "true_person"])
+    source["source_system"] = source["source_system"].str.replace("_", "-")
+    joined = source.astype(str).merge(truth.astype(str), on=["source_system", "record_id"])
+    scores = pairwise(joined["true_person"], joined["person_id"])
+    return {
+        **scores,
+        "f1_by_threshold": {},
+        "records": int(records.count()),
+        "fields_blanked": blanked,
+        "people_in_database": people,
+        "blocking_keys": BlockingKey.objects.for_council(council).count(),
+        "pairs_scored": run.pairs,
+        "seconds": done - started,
+        "load_s": loaded_at - started,
+        "run_s": done - loaded_at,
+        "stages": {k: round(v, 1) for k, v in stages.items()},
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def in_child(stage: str, path: Path) -> dict:
     """Run one pipeline in a fresh process so its time and peak memory are its own."""
     out = subprocess.run(
@@ -189,10 +289,14 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="synthetic records for the scale run (0: none)")
     parser.add_argument("--spark", action="store_true", help="also run the same model on Spark (needs Java)")
     parser.add_argument("--skip-febrl", action="store_true")
-    parser.add_argument("--child", choices=["ours", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--engine-only", action="store_true", help="with --scale: also our engine alone")
+    parser.add_argument("--child", choices=["ours", "plain", "db"], help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.child == "db":
+        print(json.dumps(run_in_database(args.input)))
+        return
     if args.child:
         result = run_pipeline(pd.read_parquet(args.input), plain=args.child == "plain")
         model = result.pop("model")
@@ -233,13 +337,24 @@ def main() -> None:
                 " 2 cores"
             )
             del frame
-            ours = in_child("ours", path)
+            ours = in_child("db", path)
             bare = in_child("plain", path)
-            print(describe("  ours end to end (engine, no database load)", ours))
-            print(describe("  bare Splink (plain set-up, same steps)", bare))
             print(
-                f"  time ratio ours/bare: {ours['seconds'] / bare['seconds']:.2f}x; "
-                f"target <= 360 s and <= 8,192 MiB peak: {ours['seconds']:.0f} s, {ours['peak_mib']:,.0f} MiB"
+                f"  ours end to end in the database ({ours['records']:,} records, {ours['pairs_scored']:,} "
+                f"pairs, {ours['people_in_database']:,} golden records, {ours['blocking_keys']:,} blocking "
+                f"keys; {ours['fields_blanked']:,} records with a field the import refuses blanked): "
+                f"P={ours['precision']:.4f} R={ours['recall']:.4f} F1={ours['f1']:.4f}, "
+                f"{ours['seconds']:.1f} s (load {ours['load_s']:.1f}, run {ours['run_s']:.1f}), "
+                f"peak {ours['peak_mib']:,.0f} MiB\n    stages (s): {ours['stages']}"
+            )
+            print(describe("  bare Splink (plain set-up, same steps, engine only)", bare))
+            if args.engine_only:
+                print(describe("  ours, engine only (no database)", in_child("ours", path)))
+            verdict = "met" if ours["seconds"] <= 360 and ours["peak_mib"] <= 8192 else "NOT met"
+            print(
+                f"  time ratio ours (database, golden records) / bare Splink: "
+                f"{ours['seconds'] / bare['seconds']:.2f}x; target <= 360 s and <= 8,192 MiB peak: "
+                f"{ours['seconds']:.0f} s, {ours['peak_mib']:,.0f} MiB: {verdict}"
             )
 
 

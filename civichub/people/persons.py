@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from civichub.core.models import Council
-from civichub.people import golden
+from civichub.people import bulk, golden
 from civichub.people.models import Person, SourceRecord
 from civichub.places import selectors as places
 
@@ -46,7 +46,14 @@ def refresh_facts(council: Council, person_ids: Iterable[Any]) -> None:
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
         records: dict[Any, list[dict[str, Any]]] = {}
-        rows = SourceRecord.objects.for_council(council).filter(person_id__in=chunk).values(*FACT_FIELDS)
+        # No ORDER BY (the model's ordering walks the council's whole unique index instead of the
+        # person index: a slow read of every record for one arriving).
+        rows = (
+            SourceRecord.objects.for_council(council)
+            .filter(person_id__in=chunk)
+            .order_by()
+            .values(*FACT_FIELDS)
+        )
         for row in rows:
             records.setdefault(row["person_id"], []).append(row)
         people = list(Person.objects.for_council(council).filter(pk__in=chunk))
@@ -77,4 +84,5 @@ def refresh_facts(council: Council, person_ids: Iterable[Any]) -> None:
             "status",
             "updated_at",
         ]
-        Person.unscoped.bulk_update(people, fields, batch_size=2000)
+        # The council's own golden records (read through for_council above).
+        bulk.update_columns(Person, ([p.pk, *(getattr(p, f) for f in fields)] for p in people), fields)

@@ -15,5 +15,6 @@ urlpatterns = [
     path(f"{C}/merges/<uuid:merge_id>/undo/", views.unmerge, name="unmerge"),
     path(f"{C}/runs/", views.runs, name="runs"),
     path(f"{C}/quality/", views.quality, name="quality"),
+    path(f"{C}/thresholds/", views.thresholds, name="thresholds"),
     path(f"{C}/agreements/", views.agreements, name="agreements"),
 ]

@@ -1,11 +1,13 @@
 """The people pages: the overview (counts of people by place, runs, the queue), the review queue and a
 pair side by side, a golden record (after its reader gives a purpose), the subject access export, the
-merges with their undo, the linkage-quality page and the data-sharing agreements. Thin: selectors read,
+merges with their undo, the linkage-quality page, the review and link thresholds and the data-sharing
+agreements. Thin: selectors read,
 services decide and audit."""
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -23,6 +25,7 @@ from civichub.people.models import SHAREABLE_FIELDS, Purpose
 from civichub.people.quality import quality as quality_of
 from civichub.people.services import agreements as agreement_services
 from civichub.people.services import linkage, merging, review
+from civichub.people.thresholds import probability
 
 
 def _error(exc: Refused) -> tuple[str | None, str]:
@@ -243,6 +246,44 @@ def unmerge(request: HttpRequest, council: Council, merge_id: UUID) -> HttpRespo
 @council_page("people.linkage.run")
 def runs(request: HttpRequest, council: Council) -> HttpResponse:
     return _page(request, council, "runs.html", "Linkage runs", runs=selectors.runs(council)[:50])
+
+
+@council_page("people.linkage.run")
+def thresholds(request: HttpRequest, council: Council) -> HttpResponse:
+    """The council's two thresholds: from which match weight a pair goes to a reviewer, and from which
+    two records are linked without one. A change applies to the next run and to records arriving."""
+    error, form = None, {}
+    if request.method == "POST":
+        form = request.POST.dict()
+        try:
+            weights = {}
+            for name in ("review_from", "link_from"):
+                try:
+                    weights[name] = float(form.get(name, "").strip())
+                except ValueError:
+                    raise Refused.on(name, "Give a match weight as a number, like 2 or 8.5") from None
+                if not math.isfinite(weights[name]):
+                    raise Refused.on(name, "Give a match weight as a number, like 2 or 8.5")
+            review.set_thresholds(actor_of(request), council, **weights)
+            return redirect("people:thresholds", council_slug=council.slug)
+        except Refused as exc:
+            error = _error(exc)
+    review_from, link_from = selectors.thresholds(council)
+    if not form:
+        form = {"review_from": f"{review_from:g}", "link_from": f"{link_from:g}"}
+    return _page(
+        request,
+        council,
+        "thresholds.html",
+        "Review and link thresholds",
+        status=400 if error else 200,
+        review_from=review_from,
+        link_from=link_from,
+        review_probability=probability(review_from),
+        link_probability=probability(link_from),
+        error=error,
+        form=form,
+    )
 
 
 @council_page("people.view")

@@ -19,8 +19,8 @@ from civichub.people.linkage.columns import COLUMNS
 
 if TYPE_CHECKING:
     from civichub.people.linkage.engine import cluster, link, predict, term_frequencies, train
-    from civichub.people.linkage.incremental import Reason, blocking_keys, reasons, score_new
-    from civichub.people.linkage.prepare import prepare
+    from civichub.people.linkage.incremental import Reason, Scorer, blocking_keys, reasons, score_new
+    from civichub.people.linkage.prepare import prepare, prepare_rows
 
 _WHERE = {
     "cluster": "engine",
@@ -29,20 +29,24 @@ _WHERE = {
     "term_frequencies": "engine",
     "train": "engine",
     "Reason": "incremental",
+    "Scorer": "incremental",
     "blocking_keys": "incremental",
     "reasons": "incremental",
     "score_new": "incremental",
     "prepare": "prepare",
+    "prepare_rows": "prepare",
 }
 
 __all__ = [
     "COLUMNS",
     "Reason",
+    "Scorer",
     "blocking_keys",
     "cluster",
     "link",
     "predict",
     "prepare",
+    "prepare_rows",
     "reasons",
     "score_new",
     "term_frequencies",

@@ -6,9 +6,14 @@ of one new record and the blocking keys the database indexes all see the same va
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from civichub.people.linkage.columns import COLUMNS
 from civichub.people.linkage.nicknames import CANONICAL
@@ -145,6 +150,75 @@ def _as_text(series: pd.Series) -> pd.Series:
     return text.astype(object).where(text.notna(), None)
 
 
+# A record arriving alone is prepared twice (its keys, then with its candidates): opening a DuckDB
+# connection costs about as much as the query, so small frames reuse one connection per thread.
+_SMALL = 1000
+_LOCAL = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = _LOCAL.con = duckdb.connect()
+        con.register("nicknames", _NICKNAMES)
+    return con
+
+
+def _query(raw: pd.DataFrame) -> pd.DataFrame:
+    if len(raw) > _SMALL:
+        with duckdb.connect() as con:
+            con.register("raw", raw)
+            con.register("nicknames", _NICKNAMES)
+            return con.execute(_SQL).df()
+    con = _connection()
+    con.register("raw", raw)
+    try:
+        return con.execute(_SQL).df()
+    finally:
+        con.unregister("raw")
+
+
+def _planned() -> duckdb.DuckDBPyConnection:
+    """This thread's connection with _SQL planned once over a table `raw` (a plan is bound to a
+    registered frame, but reads a table's rows as they are when it runs)."""
+    con = getattr(_LOCAL, "planned", None)
+    if con is None:
+        con = duckdb.connect()
+        con.register("nicknames_frame", _NICKNAMES)
+        con.execute("CREATE TABLE nicknames AS SELECT * FROM nicknames_frame")
+        con.unregister("nicknames_frame")
+        con.execute(f"CREATE TABLE raw ({', '.join(f'{c} VARCHAR' for c in COLUMNS)})")
+        con.execute(f"PREPARE civichub_prepare AS {_SQL}")
+        _LOCAL.planned = con
+    return con
+
+
+def prepare_rows(rows: Sequence[Mapping[str, str | None]]) -> list[dict[str, Any]]:
+    """prepare() for a handful of records given as text or None (a record arriving, its candidates):
+    the same SQL, planned once per thread, and no pandas, whose set-up costs more than the query does
+    for a few rows. Returns one dict per row (PREPARED_COLUMNS), in order; a test holds it to prepare()."""
+    if any(not r.get("record_id") or not r.get("source_system") for r in rows):
+        raise ValueError("records need the columns ['record_id', 'source_system']")
+    con = _planned()
+    raw = {c: [None if r.get(c) is None else str(r.get(c)) for r in rows] for c in COLUMNS}
+    con.execute("DELETE FROM raw")
+    con.register("raw_in", pa.Table.from_pydict(raw, schema=pa.schema([(c, pa.string()) for c in COLUMNS])))
+    try:
+        con.execute("INSERT INTO raw SELECT * FROM raw_in")
+    finally:
+        con.unregister("raw_in")
+    result = con.execute("EXECUTE civichub_prepare")
+    names = [d[0] for d in result.description]
+    out = []
+    for values in result.fetchall():
+        row = dict(zip(names, values, strict=True))
+        prepared = {c: row[c] for c in PREPARED_COLUMNS}
+        parts = prepared["surname_parts"]
+        prepared["surname_parts"] = list(parts) if parts else None
+        out.append(prepared)
+    return out
+
+
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """Source records (COLUMNS) -> the cleaned frame the model compares (PREPARED_COLUMNS)."""
     missing = [c for c in ("record_id", "source_system") if c not in frame.columns]
@@ -152,11 +226,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"records need the columns {missing}")
     raw = frame.reindex(columns=list(COLUMNS))
     raw = pd.DataFrame({c: _as_text(raw[c]) for c in COLUMNS})
-    with duckdb.connect() as con:
-        con.register("raw", raw)
-        con.register("nicknames", _NICKNAMES)
-        out = con.execute(_SQL).df()
-    out = out[PREPARED_COLUMNS]
+    out = _query(raw)[PREPARED_COLUMNS]
     text = [c for c in PREPARED_COLUMNS if c != "surname_parts"]
     out[text] = out[text].astype(object).where(out[text].notna(), None)
     out["surname_parts"] = [

@@ -21,7 +21,7 @@ from civichub.core.importing import Progress
 from civichub.core.jobs import Job, progress_of
 from civichub.core.models import Council
 from civichub.core.outbox import publish
-from civichub.people import arrivals, frames, golden
+from civichub.people import arrivals, bulk, frames, golden
 from civichub.people.arrivals import link_arrivals, refresh_blocking_keys
 from civichub.people.engine import engine
 from civichub.people.linkage.columns import COLUMNS
@@ -101,6 +101,7 @@ def execute_run(run_id: str, *, retrain: bool = False, progress: Progress | None
             message=f"Nothing was changed: the run stopped ({type(exc).__name__}: {str(exc)[:300]})",
         )
         raise
+    bulk.refresh_statistics()
     run.refresh_from_db()
     message = f"{run.records} records, {run.people} people, {run.in_review} pairs waiting for review"
     Job.unscoped.filter(pk=job.pk).update(
@@ -265,17 +266,18 @@ def _write_people(
                 wanted[n] = person
                 break
     fresh = iter(new_people(council, len(groups) - len(wanted)))
-    moved: list[SourceRecord] = []
+    moved: list[tuple[Any, Any]] = []
     for n, group in enumerate(groups):
         person = wanted.get(n) or next(fresh).pk
         for uid in group:
             pk = pk_of[uid]
             if held.get(pk) != person:
-                moved.append(SourceRecord(pk=pk, person_id=person))
+                moved.append((pk, person))
         if n % 5000 == 0:
             progress("Writing golden records", n, len(groups))
-    SourceRecord.unscoped.bulk_update(moved, ["person"], batch_size=5000)
-    touched = {p for p in held.values() if p} | {r.person_id for r in moved}
+    # The council's own records (pk_of was read through for_council): one short UPDATE per record.
+    bulk.update_columns(SourceRecord, moved, ["person"])
+    touched = {p for p in held.values() if p} | {person for _, person in moved}
     refresh_facts(council, touched)
     progress("Writing golden records", len(groups), len(groups))
     return len(groups)

@@ -67,10 +67,12 @@ def load_records(
     policy.require(actor, "people.records.load", council)
     held = places.places_of(str(r["postcode"]) for r in checked if r.get("postcode"))
     systems = sorted({str(r["source_system"]) for r in checked})
-    existing = {
-        (r.source_system, r.record_id): r
-        for r in SourceRecord.objects.for_council(council).filter(source_system__in=systems)
-    }
+    held_records = SourceRecord.objects.for_council(council).filter(source_system__in=systems)
+    if len(checked) <= 1000:
+        # A few records (one through the API): read only those ids, not every record of their systems
+        # (half a million for council tax).
+        held_records = held_records.filter(record_id__in={str(r["record_id"]) for r in checked})
+    existing = {(r.source_system, r.record_id): r for r in held_records}
     loaded = Loaded()
     created: list[SourceRecord] = []
     changed: list[SourceRecord] = []
@@ -109,7 +111,7 @@ def load_records(
             progress("Writing source records", done, total)
     loaded.created, loaded.updated = len(created), len(changed)
     arrived = created + changed
-    refresh_blocking_keys(council, arrived, progress=progress)
+    refresh_blocking_keys(council, arrived, progress=progress, new=frozenset(r.pk for r in created))
     if len(arrived) <= ARRIVAL_LIMIT:
         loaded.linked = link_arrivals(actor, council, arrived, progress=progress)
     loaded.waiting = len(arrived) - loaded.linked

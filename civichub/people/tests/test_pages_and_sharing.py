@@ -260,3 +260,26 @@ def test_the_demo_links_its_residents_and_leaves_pairs_for_review(wigan, make_us
     assert demo_people.load() > 0
     assert ReviewPair.objects.for_council(wigan).filter(status="pending").exists()
     assert demo_people.load() == 0  # loaded once
+
+
+def test_the_council_sets_its_thresholds_on_a_page(wigan, analyst, make_user, client_as) -> None:
+    url = reverse("people:thresholds", kwargs={"council_slug": wigan.slug})
+    client = client_as(analyst)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'value="2"' in page.content.decode() and 'value="8"' in page.content.decode()
+    refused = client.post(url, {"review_from": "9", "link_from": "8"})
+    assert refused.status_code == 400 and "below the link threshold" in refused.content.decode()
+    assert client.post(url, {"review_from": "two", "link_from": "8"}).status_code == 400
+    assert client.post(url, {"review_from": "nan", "link_from": "8"}).status_code == 400
+    assert client.post(url, {"review_from": "1", "link_from": "99"}).status_code == 400
+    assert client.post(url, {"review_from": "1.5", "link_from": "10"}).status_code == 302
+    assert linkage.thresholds_of(wigan) == (1.5, 10.0)
+    entry = AuditEntry.objects.filter(action="people.thresholds.set").latest("seq")
+    assert entry.data == {"review_from": 1.5, "link_from": 10.0}
+    assert 'value="1.5"' in client.get(url).content.decode()
+    # A councillor sees people counts but does not set how records are linked.
+    councillor = client_as(make_user(Role.COUNCILLOR, wigan))
+    assert councillor.get(url).status_code == 403
+    assert councillor.post(url, {"review_from": "0", "link_from": "5"}).status_code == 403
+    assert linkage.thresholds_of(wigan) == (1.5, 10.0)
