@@ -35,3 +35,9 @@ def test_a_commissioner_reviews_a_pair_and_sees_the_linkage_quality(page, server
     assert axe_violations(page) == []
     follow(page, page.get_by_role("link", name="Merges"))
     assert axe_violations(page) == []
+    follow(page, page.get_by_role("link", name="Thresholds"))
+    assert axe_violations(page) == []
+    page.get_by_label("Send pairs to a reviewer from match weight").fill("lots")
+    follow(page, page.get_by_role("button", name="Save the thresholds"))  # refused, named, nothing saved
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
