@@ -111,6 +111,21 @@ def test_the_index_can_be_rebuilt_from_the_catalogue(corpus, wigan) -> None:
     assert len(names(search.ranked(wigan, "allotment", Search()))) == 4
 
 
+def test_past_the_cap_the_most_recently_added_matches_are_ranked_and_the_count_says_so(corpus, wigan) -> None:
+    newest = {"Neighbourhood grants", "Food banks", "Wigan allotment plots"}  # the title hit came first
+    found = search.ranked(wigan, "allotment", Search(), cap=3)
+    assert isinstance(found, Ranked)
+    assert set(names(found)) == newest and found.count() == len(found) == 3 and found.capped
+    scores = [getattr(o, "score") for o in found]  # noqa: B009 - set by the search, not a field
+    assert scores == sorted(scores, reverse=True)
+    assert names(found[1:3]) == names(found)[1:3]
+    assert found.has(corpus["title"].pk), "an alert asks about one opportunity: the cap never hides it"
+    search.rebuild()
+    assert set(names(search.ranked(wigan, "allotment", Search(), cap=3))) == newest, "a rebuild keeps the order"
+    exactly = search.ranked(wigan, "allotment", Search(), cap=4)
+    assert isinstance(exactly, Ranked) and exactly.count() == 4 and not exactly.capped
+
+
 NASTY = [
     '"',
     '""',
