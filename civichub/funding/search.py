@@ -154,7 +154,7 @@ def statement() -> tuple[str, str, str, str]:
 def ranked_sql(where: str, *, limit: bool = True, cap: int = CAP) -> str:
     """The one statement of a ranked search: (id, score, key, how many candidates), best first. The
     candidates are the matches that pass the filters, newest first, at most `cap` + 1 of them (the one
-    past CAP says "more"); only they are scored. SQLite scores in the candidates' statement (bm25() is
+    past the cap says "more"); only they are scored. SQLite scores in the candidates' statement (bm25() is
     only callable there; it is computed for the rows the LIMIT keeps); PostgreSQL scores the candidates
     it kept. The count is a window over them, so nothing is matched twice. Its parameters: the match
     (twice on PostgreSQL: the score's and the WHERE's), the filters', then LIMIT and OFFSET."""
@@ -165,9 +165,11 @@ def ranked_sql(where: str, *, limit: bool = True, cap: int = CAP) -> str:
             f"SELECT {keep}, {OPPORTUNITY}.tsv AS tsv {source} AND ({where}) "
             f"ORDER BY {newest} LIMIT {int(cap) + 1}"
         )
-        inner = f"SELECT id, {score} AS score, programme, key FROM ({candidates}) candidates"
+        inner = f"SELECT id, {score} AS score, programme, key FROM ({candidates}) candidates"  # noqa: S608 - constant names
     else:
-        inner = f"SELECT {keep}, {score} AS score {source} AND ({where}) ORDER BY {newest} LIMIT {int(cap) + 1}"
+        inner = (
+            f"SELECT {keep}, {score} AS score {source} AND ({where}) ORDER BY {newest} LIMIT {int(cap) + 1}"
+        )
     page = " LIMIT %s OFFSET %s" if limit else ""
     return (
         f"SELECT id, score, key, COUNT(*) OVER () FROM ({inner}) ranked "  # noqa: S608 - constant names

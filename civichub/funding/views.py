@@ -8,14 +8,14 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from civichub.core.access import View, page_of, public
-from civichub.core.selectors import council_by_slug
 from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
 from civichub.core.models import Council
+from civichub.core.selectors import council_by_slug
 from civichub.funding import selectors
 from civichub.funding.details import FIELDS
 from civichub.funding.models import ApplicantType
@@ -32,8 +32,8 @@ def open_data_page(view: View) -> View:
     """A council's open-data funding page: the council from the URL (404 if none), for anyone."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, council_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, council_by_slug(council_slug), *args, **kwargs)  # type: ignore[no-any-return]
+    def wrapper(request: HttpRequest, council_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return view(request, council_by_slug(council_slug), *args, **kwargs)
 
     return public(wrapper)
 

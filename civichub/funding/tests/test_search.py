@@ -121,7 +121,9 @@ def test_past_the_cap_the_most_recently_added_matches_are_ranked_and_the_count_s
     assert names(found[1:3]) == names(found)[1:3]
     assert found.has(corpus["title"].pk), "an alert asks about one opportunity: the cap never hides it"
     search.rebuild()
-    assert set(names(search.ranked(wigan, "allotment", Search(), cap=3))) == newest, "a rebuild keeps the order"
+    assert set(names(search.ranked(wigan, "allotment", Search(), cap=3))) == newest, (
+        "a rebuild keeps the order"
+    )
     exactly = search.ranked(wigan, "allotment", Search(), cap=4)
     assert isinstance(exactly, Ranked) and exactly.count() == 4 and not exactly.capped
 
