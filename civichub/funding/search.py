@@ -37,6 +37,10 @@ TSV = (
     "setweight(to_tsvector('english', o.programme), 'A') || setweight(to_tsvector('english', o.funder), 'B')"
     " || setweight(to_tsvector('english', o.summary), 'D')"
 )
+# PostgreSQL: the filters' tokens (applicant types, themes) beside the words in one GIN index, so a search
+# with those filters intersects them inside the index (ADR 0024). Only a narrowing: the filters' own WHERE
+# clause still decides (a hyphenated code is several lexemes here, which only ever finds more).
+TAGS = "to_tsvector('simple', o.applicant_types || ' ' || o.themes)"
 # New search rows take keys in the order their opportunities were added, so that a rebuild keeps "the
 # most recently added" (what a capped search ranks) as the services wrote it; a change keeps its key.
 ADDED = "ORDER BY o.created_at, o.id"
@@ -75,9 +79,9 @@ def _index(where: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         if _postgres():
             cursor.execute(
-                f"INSERT INTO {ROWS} (id, {COLUMNS}, tsv) SELECT o.id, {columns}, {TSV} "  # noqa: S608
+                f"INSERT INTO {ROWS} (id, {COLUMNS}, tsv, tags) SELECT o.id, {columns}, {TSV}, {TAGS} "  # noqa: S608
                 f"FROM {OPPORTUNITY} o WHERE {where} {ADDED} "
-                f"ON CONFLICT (id) DO UPDATE SET {update}, tsv = excluded.tsv",
+                f"ON CONFLICT (id) DO UPDATE SET {update}, tsv = excluded.tsv, tags = excluded.tags",
                 params,
             )
             return
@@ -184,7 +188,12 @@ class Ranked:
     holds the CAP most recently added matches, ranked."""
 
     def __init__(
-        self, council: Council, terms: list[str], filtered: QuerySet[Opportunity], cap: int = CAP
+        self,
+        council: Council,
+        terms: list[str],
+        filtered: QuerySet[Opportunity],
+        cap: int = CAP,
+        tags: Sequence[str] = (),
     ) -> None:
         self.council = council
         self.cap = cap
@@ -192,6 +201,9 @@ class Ranked:
         query = filtered.query
         where, params = query.get_compiler(connection=connection).compile(query.where)
         self._where, self._params = where, list(params)
+        if tags and _postgres():
+            where_tags, tag_params = tags_clause(tags)
+            self._where, self._params = f"{self._where} AND {where_tags}", [*self._params, *tag_params]
         self._ranking_held: list[tuple[Any, float]] | None = None
         self.capped = False
 
@@ -258,6 +270,11 @@ class Ranked:
         return bool(self._run(f" AND {OPPORTUNITY}.id = %s", [_key(opportunity_id)], 1, 0))
 
 
+def tags_clause(tags: Sequence[str]) -> tuple[str, list[str]]:
+    """PostgreSQL: the condition on the filter tokens (the applicant type and theme searched for)."""
+    return f"{OPPORTUNITY}.tags @@ plainto_tsquery('simple', %s)", [" ".join(tags)]
+
+
 def ranked(
     council: Council,
     query: str,
@@ -273,7 +290,9 @@ def ranked(
     terms = terms_of(query)
     if not terms:
         return filtered
-    return Ranked(council, terms, filtered, cap)
+    found = filters or Search()
+    tags = [t for t in (found.applicant_type.strip().lower()[:30], found.theme.strip().lower()[:50]) if t]
+    return Ranked(council, terms, filtered, cap, tags)
 
 
 def matches(council: Council, query: str, filters: Search, opportunity_id: Any) -> bool:

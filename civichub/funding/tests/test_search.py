@@ -86,6 +86,18 @@ def test_filters_combine_with_the_words(corpus, wigan) -> None:
     assert refused.value.errors[0].field == "theme"
 
 
+def test_hyphenated_applicant_types_and_themes_filter_with_the_words(corpus, wigan) -> None:
+    """On PostgreSQL these filters are also tokens in the words' index, where a hyphenated code is
+    several lexemes: the search still finds exactly what the filters say."""
+    add(None, "Council debt advice", "Money Trust", "Advice", grantApplicantType="local-authority")
+    add(None, "Charity debt advice", "Money Trust", "Advice", grantApplicantType="charity")
+    add(None, "Debt and housing", "Money Trust", "Advice", themes="money-and-debt; housing")
+    by_kind = search.ranked(wigan, "debt", Search(applicant_type="local-authority"))
+    assert names(by_kind) == ["Council debt advice"]
+    assert names(search.ranked(wigan, "debt", Search(theme="money-and-debt"))) == ["Debt and housing"]
+    assert names(search.ranked(wigan, "debt", Search(theme="money-and-debt", applicant_type="charity"))) == []
+
+
 def test_no_words_is_the_filtered_catalogue_closing_soonest_first(corpus, wigan) -> None:
     found = search.ranked(wigan, '  * " ', Search())
     assert not isinstance(found, Ranked)
