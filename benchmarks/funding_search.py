@@ -393,7 +393,7 @@ def bare(council: Council, terms: list[str], cap: int = search.CAP) -> int:
         cursor.execute(search.ranked_sql(where, cap=cap), [*before, match, *filters, 20, 0])
         rows = cursor.fetchall()
     # The statement keeps one candidate past the cap to say "more"; the page counts the cap.
-    return min(int(rows[0][3]), cap) if rows else 0
+    return min(int(rows[0][2]), cap) if rows else 0
 
 
 def percentile(values: list[float], share: float) -> float:

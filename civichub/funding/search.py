@@ -156,7 +156,7 @@ def statement() -> tuple[str, str, str, str]:
 
 
 def ranked_sql(where: str, *, limit: bool = True, cap: int = CAP) -> str:
-    """The one statement of a ranked search: (id, score, key, how many candidates), best first. The
+    """The one statement of a ranked search: (id, score, how many candidates), best first. The
     candidates are the matches that pass the filters, newest first, at most `cap` + 1 of them (the one
     past the cap says "more"); only they are scored. SQLite scores in the candidates' statement (bm25() is
     only callable there; it is computed for the rows the LIMIT keeps); PostgreSQL scores the candidates
@@ -175,10 +175,20 @@ def ranked_sql(where: str, *, limit: bool = True, cap: int = CAP) -> str:
             f"SELECT {keep}, {score} AS score {source} AND ({where}) ORDER BY {newest} LIMIT {int(cap) + 1}"
         )
     page = " LIMIT %s OFFSET %s" if limit else ""
+    # The candidate past the cap is the oldest (the newest were kept): it only said "more", so it goes.
+    counted = (
+        f"SELECT id, score, programme, key, COUNT(*) OVER () AS n, MIN(key) OVER () AS oldest "  # noqa: S608
+        f"FROM ({inner}) scored"
+    )
     return (
-        f"SELECT id, score, key, COUNT(*) OVER () FROM ({inner}) ranked "  # noqa: S608 - constant names
+        f"SELECT id, score, n FROM ({counted}) ranked WHERE n <= {int(cap)} OR key <> oldest "  # noqa: S608
         f"ORDER BY {order}, programme, id{page}"
     )
+
+
+# The ranking's first this many ids are kept from the one statement, with the count: every page a person
+# or the API asks for first (the API's largest page is 500) is a slice of them.
+HEAD = 500
 
 
 class Ranked:
@@ -205,6 +215,7 @@ class Ranked:
             where_tags, tag_params = tags_clause(tags)
             self._where, self._params = f"{self._where} AND {where_tags}", [*self._params, *tag_params]
         self._ranking_held: list[tuple[Any, float]] | None = None
+        self._count = 0
         self.capped = False
 
     def _run(self, where: str, extra: list[Any], limit: int | None, offset: int) -> list[Any]:
@@ -216,20 +227,23 @@ class Ranked:
             return list(cursor.fetchall())
 
     def _ranking(self, limit: int | None, offset: int) -> list[tuple[Any, float]]:
-        """A slice of the one ranking, made once: every page is a slice of the same statement's rows."""
+        """A slice of the one ranking: the first HEAD from one statement, made once; any further page
+        from the same statement with its own LIMIT and OFFSET."""
         if self._ranking_held is None:
-            rows = self._run("", [], None, 0)
-            self.capped = len(rows) > self.cap
-            if self.capped:  # the candidate past the cap is the oldest: it only said "more"
-                oldest = min(r[2] for r in rows)
-                rows = [r for r in rows if r[2] != oldest]
+            rows = self._run("", [], HEAD, 0)
+            total = int(rows[0][2]) if rows else 0
+            self.capped = total > self.cap
+            self._count = min(total, self.cap)
             self._ranking_held = [(r[0], r[1]) for r in rows]
         stop = None if limit is None else offset + limit
-        return self._ranking_held[offset:stop]
+        if (stop is not None and stop <= HEAD) or len(self._ranking_held) < HEAD:
+            return self._ranking_held[offset:stop]
+        return [(r[0], r[1]) for r in self._run("", [], limit if limit is not None else self.cap, offset)]
 
     def count(self) -> int:
         """How many are ranked: every match, or the cap when there are more (then `capped`)."""
-        return len(self._ranking(None, 0))
+        self._ranking(0, 0)
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
