@@ -23,6 +23,7 @@ from civichub.directory.details import ServiceDetails
 from civichub.directory.models import ChangeRequest, Report, ReportCategory, Responsibility
 from civichub.directory.services import add_service
 from civichub.funding import alerts as funding_alerts
+from civichub.funding import awards as funding_awards
 from civichub.funding import bids as funding_bids
 from civichub.funding import funding_needs
 from civichub.funding import services as funding
@@ -315,6 +316,23 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
     def ward(council):
         return Ward.objects.filter(local_authority_id=council.gss_code).order_by("gss_code").first()
 
+    def grant(council):
+        """A grant the council made (its 360Giving open data), to be corrected or withdrawn by it only."""
+        made = funding_awards.record_grant(
+            actor,
+            council,
+            {
+                "title": "Play",
+                "description": "Play sessions",
+                "amount": "100",
+                "award_date": "2026-01-05",
+                "recipient_name": "Play CIC",
+                "recipient_org_id": "GB-COH-01234567",
+                "beneficiary_code": ward(council).gss_code,
+            },
+        )
+        return made.pk
+
     def money(council, organisation):
         """A council budget funding a contract, a resident's personal budget and a ward budget."""
         line = money_budgets.create_budget(
@@ -375,6 +393,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "saved_search_id": saved_search(wigan, officer),
             **funding_work(wigan, officer),
             **assessed_need(wigan, "W-0001"),
+            "grant_id": grant(wigan),
             "delivery_id": own_delivery,
             "action": "rotate-secret",
             "username": officer.username,
@@ -401,6 +420,7 @@ def world(wigan, sunderland, make_user, settings, tmp_path) -> dict[str, Any]:
             "saved_search_id": saved_search(sunderland, sunderland_officer),
             **funding_work(sunderland, sunderland_officer),
             **assessed_need(sunderland, "S-0001"),
+            "grant_id": grant(sunderland),
             "delivery_id": their_delivery,
             "action": "rotate-secret",
             "username": sunderland_officer.username,

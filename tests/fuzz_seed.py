@@ -34,8 +34,8 @@ def seed() -> None:
         Taxonomy,
         TaxonomyTerm,
     )
-    from civichub.funding import alerts
-    from civichub.funding.models import Bid, FundingNeed, Opportunity
+    from civichub.funding import alerts, awards
+    from civichub.funding.models import Bid, FundingNeed, Grant, Opportunity
     from civichub.funding.selectors import Search
     from civichub.integration import dispatcher
     from civichub.integration import services as integration
@@ -111,6 +111,21 @@ def seed() -> None:
     outcome = contracts.add_outcome(
         actor, contract, {"measure": "x", "baseline": "1", "target": "2", "unit": "%"}
     )
+    grant = Grant.objects.for_council(wigan).order_by("number").first() or awards.record_grant(
+        actor,
+        wigan,
+        {
+            "title": "Play",
+            "description": "Play sessions",
+            "amount": "100",
+            "award_date": "2026-01-05",
+            "recipient_name": "Play CIC",
+            "recipient_org_id": "GB-COH-01234567",
+            "beneficiary_code": Ward.objects.filter(local_authority_id=wigan.gss_code)
+            .order_by("gss_code")[0]
+            .gss_code,
+        },
+    )
     ids = {
         "token": token,
         "council_slug": "wigan",
@@ -154,6 +169,8 @@ def seed() -> None:
             .pk
         ),
         "need_id": str(FundingNeed.objects.for_council(wigan).order_by("name")[0].pk),
+        # One of the council's own grants (360Giving, the demo's when it made some), to be corrected.
+        "grant_id": str(grant.pk),
         # The demo's records: a document with content, a published decision, a forward plan entry, a hold,
         # the completed disposal run and an FOI request.
         "document_id": str(

@@ -34,6 +34,8 @@ C = "/c/{council_slug}"
     response=list[OpportunityOut],
     summary="Funding opportunities: the platform's and the council's own; best match first for words, "
     "else closing soonest first",
+    description="With words, at most 1,000 matches are ranked (the most recently added): a `count` of "
+    "1000 means there may be more; add words or filters to narrow the search.",
     auth=None,
 )
 @paginate(LimitOffset)

@@ -8,12 +8,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
-from civichub.core.errors import NotFound, Refused
+from civichub.core.errors import Conflict, NotFound, Refused
 from civichub.core.models import Council
 from civichub.core.outbox import publish
 from civichub.core.text import clean_text
@@ -41,10 +43,8 @@ def _org_id(value: Any, field: str) -> str:
     return text
 
 
-@transaction.atomic
-def record_grant(actor: Actor, council: Council, raw: Mapping[str, Any]) -> Grant:
-    """Record a grant the council made, to one recipient, for people in one ward or LSOA of the council."""
-    policy.require(actor, "funding.grants.manage", council)
+def _fields(council: Council, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A grant's fields from what was given, each checked; a refusal names the field."""
     code = clean_text(str(raw.get("beneficiary_code") or "")).upper()[:9]
     try:
         place = needs.area_of(council, code)
@@ -52,7 +52,7 @@ def record_grant(actor: Actor, council: Council, raw: Mapping[str, Any]) -> Gran
         raise Refused.on(
             "beneficiary_code", f"Give a ward or LSOA code of {council.short_name}, like E05000841"
         ) from None
-    fields = {
+    return {
         "title": _text(raw, "title", 300, "the grant's title"),
         "description": _text(raw, "description", 5000, "what the grant is for", multiline=True),
         "amount": checks.money(raw.get("amount"), "amount", required=True, positive=True),
@@ -64,31 +64,86 @@ def record_grant(actor: Actor, council: Council, raw: Mapping[str, Any]) -> Gran
         "beneficiary_name": place.name,
         "programme": clean_text(str(raw.get("programme") or ""))[:300],
     }
+
+
+def _published(actor: Actor, grant: Grant, action: str, **more: str) -> None:
+    """Audit and publish a change to a grant, in the caller's transaction."""
+    grant_id = identifier(grant, publishing(grant.council).prefix)
+    audit.record(
+        actor,
+        action,
+        obj=grant,
+        council=grant.council,
+        data={"identifier": grant_id, "amount": str(grant.amount), "recipient": grant.recipient_org_id}
+        | more,
+    )
+    publish(
+        action,
+        council=grant.council,
+        subject=grant,
+        data={
+            "grant_id": str(grant.pk),
+            "identifier": grant_id,
+            "amount": str(grant.amount),
+            "recipient_org_id": grant.recipient_org_id,
+        }
+        | more,
+    )
+
+
+@transaction.atomic
+def record_grant(actor: Actor, council: Council, raw: Mapping[str, Any]) -> Grant:
+    """Record a grant the council made, to one recipient, for people in one ward or LSOA of the council."""
+    policy.require(actor, "funding.grants.manage", council)
+    fields = _fields(council, raw)
     # Numbers run on per council: lock the council's row so two grants recorded at once cannot both
     # take the next number (PostgreSQL locks no rows for an aggregate, and a new row is no row yet).
     Council.objects.select_for_update().filter(pk=council.pk).first()
     held = Grant.objects.for_council(council).aggregate(last=Max("number"))
     made = Grant.objects.create(council=council, number=(held["last"] or 0) + 1, **fields)
-    made_id = identifier(made, publishing(council).prefix)
-    audit.record(
-        actor,
-        "funding.grant.recorded",
-        obj=made,
-        council=council,
-        data={"identifier": made_id, "amount": str(made.amount), "recipient": made.recipient_org_id},
-    )
-    publish(
-        "funding.grant.recorded",
-        council=council,
-        subject=made,
-        data={
-            "grant_id": str(made.pk),
-            "identifier": made_id,
-            "amount": str(made.amount),
-            "recipient_org_id": made.recipient_org_id,
-        },
-    )
+    _published(actor, made, "funding.grant.recorded")
     return made
+
+
+def _standing(council: Council, grant_id: Any) -> Grant:
+    """One of the council's grants, locked for a change; a withdrawn one is refused (it stays as it was
+    withdrawn), another council's or none is a 404."""
+    try:
+        found = Grant.objects.for_council(council).select_for_update().filter(pk=grant_id).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        raise NotFound.on("grant_id", "No such grant here")
+    if found.withdrawn_on is not None:
+        raise Conflict.on("grant_id", f"This grant was withdrawn on {found.withdrawn_on:%-d %B %Y}")
+    return found
+
+
+@transaction.atomic
+def change_grant(actor: Actor, council: Council, grant_id: Any, raw: Mapping[str, Any]) -> Grant:
+    """Correct a grant the council made (its number, and so its 360Giving identifier, stay)."""
+    policy.require(actor, "funding.grants.manage", council)
+    grant = _standing(council, grant_id)
+    for name, value in _fields(council, raw).items():
+        setattr(grant, name, value)
+    grant.save()
+    _published(actor, grant, "funding.grant.changed")
+    return grant
+
+
+@transaction.atomic
+def withdraw_grant(actor: Actor, council: Council, grant_id: Any, reason: str) -> Grant:
+    """Withdraw a grant published in error, saying why: it leaves the 360Giving package and the figures,
+    and is kept (with its number, never given again) rather than deleted."""
+    policy.require(actor, "funding.grants.manage", council)
+    grant = _standing(council, grant_id)
+    reason = clean_text(reason, multiline=True)
+    if not reason or len(reason) > 2000:
+        raise Refused.on("reason", "Say why the grant is withdrawn, up to 2,000 characters")
+    grant.withdrawn_on, grant.withdrawn_reason = timezone.localdate(), reason
+    grant.save(update_fields=["withdrawn_on", "withdrawn_reason", "updated_at"])
+    _published(actor, grant, "funding.grant.withdrawn", reason=reason)
+    return grant
 
 
 @transaction.atomic

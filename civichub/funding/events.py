@@ -121,6 +121,30 @@ GRANT_RECORDED = register(
         {"grant_id": UUID, "identifier": STRING, "amount": STRING, "recipient_org_id": STRING},
     )
 )
+GRANT_CHANGED = register(
+    EventType(
+        "funding.grant.changed",
+        1,
+        "A council corrected a grant it made (its 360Giving identifier stays); the package shows the change.",
+        "funding.grant",
+        {"grant_id": UUID, "identifier": STRING, "amount": STRING, "recipient_org_id": STRING},
+    )
+)
+GRANT_WITHDRAWN = register(
+    EventType(
+        "funding.grant.withdrawn",
+        1,
+        "A council withdrew a grant published in error, saying why: it leaves the 360Giving package.",
+        "funding.grant",
+        {
+            "grant_id": UUID,
+            "identifier": STRING,
+            "amount": STRING,
+            "recipient_org_id": STRING,
+            "reason": STRING,
+        },
+    )
+)
 GIVING_SETTINGS_CHANGED = register(
     EventType(
         "funding.giving_settings.changed",

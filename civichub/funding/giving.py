@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from civichub.core.errors import NotFound
@@ -116,7 +117,7 @@ def _grants_of(council: Council, ward_codes: list[str]) -> list[tuple[Decimal, l
         here |= Q(place_codes__contains=f" {code} ")
     past = PastGrant.objects.filter(here).values_list("amount", "place_codes")
     found = [(amount, codes.split()) for amount, codes in past]
-    own = Grant.objects.for_council(council).values_list("amount", "beneficiary_code")
+    own = grants(council).values_list("amount", "beneficiary_code")
     return found + [(amount, [code]) for amount, code in own]
 
 
@@ -197,12 +198,29 @@ def funding_against_need(council: Council) -> FundingAgainstNeed:
 
 
 def grants(council: Council) -> QuerySet[Grant]:
-    """The grants the council made, newest first: open data."""
-    return Grant.objects.for_council(council).order_by("-award_date", "-number")
+    """The grants the council made and has not withdrawn, newest first: open data."""
+    return (
+        Grant.objects.for_council(council)
+        .filter(withdrawn_on__isnull=True)
+        .order_by("-award_date", "-number")
+    )
 
 
-def grant(council: Council, grant_id: UUID | str) -> Grant:
-    found = grants(council).filter(pk=grant_id).first()
+def withdrawn_grants(council: Council) -> QuerySet[Grant]:
+    """The grants the council withdrew, with why, last withdrawn first."""
+    return (
+        Grant.objects.for_council(council)
+        .filter(withdrawn_on__isnull=False)
+        .order_by("-withdrawn_on", "-number")
+    )
+
+
+def standing_grant(council: Council, grant_id: UUID | str) -> Grant:
+    """One of the council's grants not withdrawn; another council's, a withdrawn one or none is a 404."""
+    try:
+        found = grants(council).filter(pk=grant_id).first()
+    except (ValueError, ValidationError):
+        found = None
     if found is None:
         raise NotFound.on("grant_id", f"{council.short_name} has no such grant")
     return found

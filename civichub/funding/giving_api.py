@@ -21,6 +21,7 @@ from civichub.funding.work_schemas import (
     FitOut,
     GrantIn,
     GrantOut,
+    GrantWithdrawIn,
     NeedIn,
     NeedOut,
     NeedWithMatchesOut,
@@ -124,6 +125,26 @@ def list_grants(request: HttpRequest, council_slug: str) -> Any:
 def record_grant(request: HttpRequest, council_slug: str, payload: GrantIn) -> tuple[int, Any]:
     actor, council = council_actor(request, council_slug, "funding.grants.manage")
     return 201, _with_identifiers(council, [awards.record_grant(actor, council, payload.dict())])[0]
+
+
+@router.put(
+    f"{C}/funding/grants/{{grant_id}}",
+    response=GrantOut,
+    summary="Correct a grant the council made (its number and 360Giving identifier stay)",
+)
+def change_grant(request: HttpRequest, council_slug: str, grant_id: UUID, payload: GrantIn) -> Any:
+    actor, council = council_actor(request, council_slug, "funding.grants.manage")
+    return _with_identifiers(council, [awards.change_grant(actor, council, grant_id, payload.dict())])[0]
+
+
+@router.post(
+    f"{C}/funding/grants/{{grant_id}}/withdraw",
+    response=GrantOut,
+    summary="Withdraw a grant published in error, saying why: it leaves the 360Giving package, and is kept",
+)
+def withdraw_grant(request: HttpRequest, council_slug: str, grant_id: UUID, payload: GrantWithdrawIn) -> Any:
+    actor, council = council_actor(request, council_slug, "funding.grants.manage")
+    return _with_identifiers(council, [awards.withdraw_grant(actor, council, grant_id, payload.reason)])[0]
 
 
 @router.put(

@@ -18,6 +18,7 @@ from civichub.core.models import Council
 from civichub.core.selectors import council_by_slug
 from civichub.funding import awards, giving
 from civichub.funding.forms import GrantForm, PublishingForm
+from civichub.funding.models import Grant
 
 
 @council_page("funding.view")
@@ -71,6 +72,7 @@ def grants(request: HttpRequest, council: Council) -> HttpResponse:
             "page": page_of(request, listed),
             "count": listed.count(),
             "can_manage": policy.allows(user_of(request), "funding.grants.manage", council),
+            "withdrawn": giving.withdrawn_grants(council)[:50],
         },
         status=400 if form.errors else 200,
     )
@@ -119,3 +121,66 @@ def package(request: HttpRequest, council_slug: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{council.slug}-360giving.json"'
     return response
+
+
+def _grant_page(
+    request: HttpRequest,
+    council: Council,
+    grant: Grant,
+    form: GrantForm,
+    *,
+    status: int = 200,
+    withdraw_error: str = "",
+) -> HttpResponse:
+    failed = bool(form.errors or withdraw_error)
+    return render(
+        request,
+        "funding/grant_edit.html",
+        {
+            "title": f"{'Error: ' if failed else ''}Change or withdraw a grant",
+            "section": "council",
+            "council": council,
+            "grant": grant,
+            "identifier": giving.identifier(grant, giving.publishing(council).prefix),
+            "form": form,
+            "withdraw_error": withdraw_error,
+            "reason": request.POST.get("reason", "")[:2000],
+        },
+        status=status,
+    )
+
+
+def _filled(grant: Grant) -> GrantForm:
+    return GrantForm(initial={name: getattr(grant, name) for name in GrantForm.base_fields})
+
+
+@council_page("funding.grants.manage")
+def edit_grant(request: HttpRequest, council: Council, grant_id: str) -> HttpResponse:
+    """Correct one of the council's grants (GET: the form filled in; POST: save it)."""
+    grant = giving.standing_grant(council, grant_id)
+    if request.method != "POST":
+        return _grant_page(request, council, grant, _filled(grant))
+    form = GrantForm(request.POST)
+    try:
+        awards.change_grant(
+            actor_of(request), council, grant.pk, {name: request.POST.get(name, "") for name in form.fields}
+        )
+    except Refused as exc:
+        form.is_valid()
+        show_refusal(form, exc)
+        return _grant_page(request, council, grant, form, status=400)
+    return redirect("funding:grants", council_slug=council.slug)
+
+
+@council_page("funding.grants.manage")
+def withdraw_grant(request: HttpRequest, council: Council, grant_id: str) -> HttpResponse:
+    """Withdraw a grant published in error, with the reason (a POST; a GET goes to the grant's form)."""
+    grant = giving.standing_grant(council, grant_id)
+    if request.method != "POST":
+        return redirect("funding:grant-edit", council_slug=council.slug, grant_id=grant.pk)
+    try:
+        awards.withdraw_grant(actor_of(request), council, grant.pk, request.POST.get("reason", "")[:2000])
+    except Refused as exc:
+        message = exc.errors[0].message if exc.errors else str(exc)
+        return _grant_page(request, council, grant, _filled(grant), status=400, withdraw_error=message)
+    return redirect("funding:grants", council_slug=council.slug)

@@ -287,6 +287,10 @@ class Grant(TenantScopedModel, TimestampedModel):
     beneficiary_kind = models.CharField(max_length=4, choices=Place.choices)
     beneficiary_name = models.CharField(max_length=255, blank=True)
     programme = models.CharField(max_length=300, blank=True)
+    # A grant made in error is withdrawn with a reason, never deleted: it leaves the 360Giving package and
+    # the figures, but its number is never given again and the record of why stays.
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(max_length=2000, blank=True)
 
     class Meta(TenantScopedModel.Meta):
         ordering = ["-award_date", "-number"]

@@ -32,5 +32,7 @@ urlpatterns += [
     path(f"{C}/funding/per-head/", giving_views.per_head, name="per-head"),
     path(f"{C}/funding/grants/", giving_views.grants, name="grants"),
     path(f"{C}/funding/grants/publishing/", giving_views.publishing, name="grants-publishing"),
+    path(f"{C}/funding/grants/<uuid:grant_id>/", giving_views.edit_grant, name="grant-edit"),
+    path(f"{C}/funding/grants/<uuid:grant_id>/withdraw/", giving_views.withdraw_grant, name="grant-withdraw"),
     path(f"{C}/funding/grants/360giving.json", giving_views.package, name="grants-360giving"),
 ]

@@ -1,15 +1,21 @@
 """The funding pages: search the catalogue (open now, theme, applicant type, area, words: best match
-first) with a CSV of what was found, and one opportunity. Thin: selectors read."""
+first) with a CSV of what was found, one opportunity, and an area's past grants. Opportunities and past
+grants are open data (as the API reads them), so these pages are open to anyone, signed in or not;
+saving searches, bids and matching for a council stay signed-in pages. Thin: selectors read."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
-from civichub.core.access import council_page, page_of
+from civichub.core.access import View, page_of, public
 from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
 from civichub.core.models import Council
+from civichub.core.selectors import council_by_slug
 from civichub.funding import selectors
 from civichub.funding.details import FIELDS
 from civichub.funding.models import ApplicantType
@@ -22,7 +28,17 @@ def _search_of(request: HttpRequest) -> selectors.Search:
     return search_of(request.GET)
 
 
-@council_page("funding.view")
+def open_data_page(view: View) -> View:
+    """A council's open-data funding page: the council from the URL (404 if none), for anyone."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, council_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return view(request, council_by_slug(council_slug), *args, **kwargs)
+
+    return public(wrapper)
+
+
+@open_data_page
 def index(request: HttpRequest, council: Council) -> HttpResponse:
     search = _search_of(request)
     error: Refused | None = None
@@ -70,14 +86,16 @@ def index(request: HttpRequest, council: Council) -> HttpResponse:
             "applicant_names": dict(ApplicantType.choices),
             "query": request.GET.urlencode(),
             "ranked": isinstance(found, Ranked),
+            "capped": isinstance(found, Ranked) and found.capped,
             "may_add": may_add(request, council),
+            "signed_in": request.user.is_authenticated,
             "saving": SaveSearchForm(),
         },
         status=400 if error else 200,
     )
 
 
-@council_page("funding.view")
+@open_data_page
 def opportunity(request: HttpRequest, council: Council, opportunity_id: str) -> HttpResponse:
     found = selectors.opportunity(council, opportunity_id)
     return render(
@@ -94,7 +112,7 @@ def opportunity(request: HttpRequest, council: Council, opportunity_id: str) -> 
     )
 
 
-@council_page("funding.view")
+@open_data_page
 def past_grants(request: HttpRequest, council: Council, code: str) -> HttpResponse:
     """Who has funded things here before: 360Giving grants to beneficiaries in a ward, LSOA or the council."""
     name, found, totals = selectors.past_grants(council, code)

@@ -31,7 +31,8 @@ def search_of(data: object) -> selectors.Search:
 
 
 def may_add(request: HttpRequest, council: Council) -> bool:
-    return policy.allows(user_of(request), "funding.manage", council)
+    """Whether the person may add opportunities here (nobody who is not signed in: the page is open)."""
+    return request.user.is_authenticated and policy.allows(user_of(request), "funding.manage", council)
 
 
 class SaveSearchForm(forms.Form):

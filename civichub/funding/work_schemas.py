@@ -220,6 +220,12 @@ class GrantOut(Schema):
     beneficiary_kind: str
     beneficiary_name: str
     programme: str
+    withdrawn_on: date | None = None
+    withdrawn_reason: str = ""
+
+
+class GrantWithdrawIn(Schema):
+    reason: str = Field(..., max_length=2000, examples=["Recorded twice: the same award is 360G-wigan-12"])
 
 
 class PublishingIn(Schema):

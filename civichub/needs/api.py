@@ -23,8 +23,10 @@ from civichub.needs.schemas import (
     IndicatorOut,
     NeedCategoryIn,
     NeedCategoryOut,
+    NeedDetailsIn,
     NeedsProfileOut,
     NeedStatusIn,
+    NeedWithdrawIn,
     UnmetCountOut,
 )
 
@@ -80,6 +82,27 @@ def record_need(request: HttpRequest, council_slug: str, payload: AssessedNeedIn
 def set_status(request: HttpRequest, council_slug: str, need_id: UUID, payload: NeedStatusIn) -> Any:
     actor, council = council_actor(request, council_slug, "needs.people.record")
     return assessments.set_status(actor, council, need_id, **payload.dict())
+
+
+@router.put(
+    f"{C}/needs/assessed/{{need_id}}/details",
+    response=AssessedNeedOut,
+    summary="Correct an assessed need: its category, the date assessed, the person's postcode then",
+)
+def change_need(request: HttpRequest, council_slug: str, need_id: UUID, payload: NeedDetailsIn) -> Any:
+    actor, council = council_actor(request, council_slug, "needs.people.record")
+    return assessments.change_need(actor, council, need_id, **payload.dict())
+
+
+@router.post(
+    f"{C}/needs/assessed/{{need_id}}/withdraw",
+    response={204: None},
+    summary="Withdraw an assessed need recorded in error, saying why (it is deleted; the audit keeps why)",
+)
+def withdraw_need(request: HttpRequest, council_slug: str, need_id: UUID, payload: NeedWithdrawIn) -> Any:
+    actor, council = council_actor(request, council_slug, "needs.people.record")
+    assessments.withdraw_need(actor, council, need_id, payload.reason)
+    return 204, None
 
 
 @router.get(

@@ -44,6 +44,24 @@ NEED_STATUS_CHANGED = register(
         {"need_id": UUID, "category": STRING, "status": STRING, "ward_code": STRING},
     )
 )
+NEED_CHANGED = register(
+    EventType(
+        "needs.need.changed",
+        1,
+        "An assessed need was corrected: its category, the date assessed, or its ward (from the postcode).",
+        "needs.assessedneed",
+        {"need_id": UUID, "category": STRING, "status": STRING, "ward_code": STRING},
+    )
+)
+NEED_WITHDRAWN = register(
+    EventType(
+        "needs.need.withdrawn",
+        1,
+        "An assessed need recorded in error was withdrawn (deleted; the audit keeps why).",
+        "needs.assessedneed",
+        {"need_id": UUID, "category": STRING, "status": STRING, "ward_code": STRING},
+    )
+)
 CONTACTS_RECORDED = register(
     EventType(
         "needs.contacts.recorded",

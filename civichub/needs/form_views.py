@@ -177,6 +177,75 @@ def change_status(request: HttpRequest, council: Council, need_id: str) -> HttpR
     )
 
 
+def _correction(request: HttpRequest, council: Council, need: Any, form: Any, **more: Any) -> HttpResponse:
+    return _page(
+        request,
+        council,
+        "needs/need_change.html",
+        "Correct or withdraw a need",
+        need=need,
+        form=form,
+        categories=selectors.categories(council),
+        names=selectors.category_names(council),
+        **more,
+    )
+
+
+@council_page("needs.people.record")
+def change_need(request: HttpRequest, council: Council, need_id: str) -> HttpResponse:
+    """Correct a need's category, date or ward (GET: the form filled in; POST: save)."""
+    need = selectors.need_to_move_on(actor_of(request), council, need_id)
+    if request.method != "POST":
+        form = {
+            "category": need.category,
+            "assessed_on-day": str(need.assessed_on.day),
+            "assessed_on-month": str(need.assessed_on.month),
+            "assessed_on-year": str(need.assessed_on.year),
+        }
+        return _correction(request, council, need, form)
+    form = request.POST
+    try:
+        need = assessments.change_need(
+            actor_of(request),
+            council,
+            need.pk,
+            category=form.get("category", ""),
+            assessed_on=_assessed_on(form),
+            postcode=form.get("postcode", ""),
+        )
+    except Refused as exc:
+        return _correction(request, council, need, form, errors=errors_of(exc))
+    return _page(
+        request,
+        council,
+        "needs/need_done.html",
+        "Need corrected",
+        need=need,
+        names=selectors.category_names(council),
+        action="corrected",
+    )
+
+
+@council_page("needs.people.record")
+def withdraw_need(request: HttpRequest, council: Council, need_id: str) -> HttpResponse:
+    """Withdraw a need recorded in error, with the reason (a POST; a GET goes to the correction form)."""
+    need = selectors.need_to_move_on(actor_of(request), council, need_id)
+    if request.method != "POST":
+        return redirect("needs:change-need", council_slug=council.slug, need_id=need.pk)
+    try:
+        assessments.withdraw_need(actor_of(request), council, need.pk, request.POST.get("reason", "")[:500])
+    except Refused as exc:
+        filled = {
+            "category": need.category,
+            "assessed_on-day": str(need.assessed_on.day),
+            "assessed_on-month": str(need.assessed_on.month),
+            "assessed_on-year": str(need.assessed_on.year),
+            "reason": request.POST.get("reason", "")[:500],
+        }
+        return _correction(request, council, need, filled, errors=errors_of(exc))
+    return _page(request, council, "needs/need_withdrawn.html", "Need withdrawn")
+
+
 @council_page("needs.people.view")
 def person_needs(request: HttpRequest, council: Council) -> HttpResponse:
     """Ask for the person's reference and the reader's purpose; show their needs (the read is audited)."""

@@ -95,6 +95,18 @@ class NeedStatusIn(Schema):
     met_by_service: str = Field("", max_length=200)
 
 
+class NeedDetailsIn(Schema):
+    category: str = Field(..., max_length=50, examples=["housing"])
+    assessed_on: date
+    postcode: str = Field(
+        "", max_length=10, description="Where the person lived then: gives the ward and LSOA"
+    )
+
+
+class NeedWithdrawIn(Schema):
+    reason: str = Field(..., max_length=500, examples=["Recorded against the wrong person"])
+
+
 class AssessedNeedOut(Schema):
     id: UUID
     person_reference: str

@@ -86,6 +86,18 @@ def test_filters_combine_with_the_words(corpus, wigan) -> None:
     assert refused.value.errors[0].field == "theme"
 
 
+def test_hyphenated_applicant_types_and_themes_filter_with_the_words(corpus, wigan) -> None:
+    """On PostgreSQL these filters are also tokens in the words' index, where a hyphenated code is
+    several lexemes: the search still finds exactly what the filters say."""
+    add(None, "Council debt advice", "Money Trust", "Advice", grantApplicantType="local-authority")
+    add(None, "Charity debt advice", "Money Trust", "Advice", grantApplicantType="charity")
+    add(None, "Debt and housing", "Money Trust", "Advice", themes="money-and-debt; housing")
+    by_kind = search.ranked(wigan, "debt", Search(applicant_type="local-authority"))
+    assert names(by_kind) == ["Council debt advice"]
+    assert names(search.ranked(wigan, "debt", Search(theme="money-and-debt"))) == ["Debt and housing"]
+    assert names(search.ranked(wigan, "debt", Search(theme="money-and-debt", applicant_type="charity"))) == []
+
+
 def test_no_words_is_the_filtered_catalogue_closing_soonest_first(corpus, wigan) -> None:
     found = search.ranked(wigan, '  * " ', Search())
     assert not isinstance(found, Ranked)
@@ -109,6 +121,23 @@ def test_matches_is_the_same_question_as_the_page(corpus, wigan, sunderland) -> 
 def test_the_index_can_be_rebuilt_from_the_catalogue(corpus, wigan) -> None:
     assert search.rebuild() >= 6
     assert len(names(search.ranked(wigan, "allotment", Search()))) == 4
+
+
+def test_past_the_cap_the_most_recently_added_matches_are_ranked_and_the_count_says_so(corpus, wigan) -> None:
+    newest = {"Neighbourhood grants", "Food banks", "Wigan allotment plots"}  # the title hit came first
+    found = search.ranked(wigan, "allotment", Search(), cap=3)
+    assert isinstance(found, Ranked)
+    assert set(names(found)) == newest and found.count() == len(found) == 3 and found.capped
+    scores = [getattr(o, "score") for o in found]  # noqa: B009 - set by the search, not a field
+    assert scores == sorted(scores, reverse=True)
+    assert names(found[1:3]) == names(found)[1:3]
+    assert found.has(corpus["title"].pk), "an alert asks about one opportunity: the cap never hides it"
+    search.rebuild()
+    assert set(names(search.ranked(wigan, "allotment", Search(), cap=3))) == newest, (
+        "a rebuild keeps the order"
+    )
+    exactly = search.ranked(wigan, "allotment", Search(), cap=4)
+    assert isinstance(exactly, Ranked) and exactly.count() == 4 and not exactly.capped
 
 
 NASTY = [

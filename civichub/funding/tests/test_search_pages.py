@@ -57,6 +57,20 @@ def test_the_api_reads_are_open_data_and_adding_needs_a_token(wigan, sunderland,
     assert posted.status_code == 401
 
 
+def test_the_catalogue_pages_are_open_data_and_the_councils_own_work_needs_sign_in(wigan, client) -> None:
+    found = add(None, "Allotment fund", "Plots for allotment holders")
+    page = client.get(f"/c/{wigan.slug}/funding/?q=allotment").content.decode()
+    assert "Allotment fund" in page and 'data-testid="sign-in-for-more"' in page
+    assert "Save this search" not in page and 'data-testid="funding-links"' not in page
+    assert client.get(f"/c/{wigan.slug}/funding/?q=allotment&format=csv").status_code == 200
+    assert client.get(f"/c/{wigan.slug}/funding/{found.pk}/").status_code == 200
+    assert client.get(f"/c/{wigan.slug}/funding/past-grants/{wigan.gss_code}/").status_code == 200
+    assert client.get("/c/no-such-council/funding/").status_code == 404
+    for signed_in_only in ("saved-searches/", "bids/", "match/", "add/", "grants/"):
+        response = client.get(f"/c/{wigan.slug}/funding/{signed_in_only}")
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/?next=")
+
+
 def test_saved_searches_on_the_web(wigan, make_user, client_as) -> None:
     person = make_user(Role.CASEWORKER, wigan)
     client = client_as(person)
