@@ -40,7 +40,7 @@ def _both_at_once(deals: list[Contract]) -> list[Any]:
             with transaction.atomic():
                 outcomes[0] = ledger.commit_contract(SYSTEM, deals[0])
                 first_inside.set()
-                assert second_waits.wait(timeout=120), "the second transaction never waited"
+                assert second_waits.wait(timeout=600), "the second transaction never waited"
         except (Conflict, Refused) as refused:
             outcomes[0] = refused
         finally:
@@ -49,7 +49,7 @@ def _both_at_once(deals: list[Contract]) -> list[Any]:
 
     def second() -> None:
         try:
-            assert first_inside.wait(timeout=120)
+            assert first_inside.wait(timeout=600)
             outcomes[1] = ledger.commit_contract(SYSTEM, deals[1])
         except (Conflict, Refused) as refused:
             outcomes[1] = refused
@@ -62,15 +62,15 @@ def _both_at_once(deals: list[Contract]) -> list[Any]:
     _committed(lambda: _until_a_transaction_waits_on_a_lock(threads[0]))
     second_waits.set()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=600)
     assert not any(thread.is_alive() for thread in threads), "a commitment never finished (a deadlock?)"
     return outcomes
 
 
 def _until_a_transaction_waits_on_a_lock(first: threading.Thread) -> None:
-    """Ask PostgreSQL (each statement its own snapshot) until a backend waits on a lock, for 60 s at
+    """Ask PostgreSQL (each statement its own snapshot) until a backend waits on a lock, for 5 minutes at
     most; the first thread having ended means something failed, and the test says so."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     with connection.cursor() as cursor:
         while time.monotonic() < deadline and first.is_alive():
             cursor.execute(
@@ -98,7 +98,7 @@ def _committed(work: Callable[[], Any]) -> Any:
 
     thread = threading.Thread(target=run)
     thread.start()
-    thread.join(timeout=120)
+    thread.join(timeout=600)
     if failed:
         raise failed[0]
     assert done, "the work never finished"
