@@ -14,7 +14,7 @@ from civichub.people.tests.test_linkage_engine import trained
 
 
 def text_rows(frame: pd.DataFrame) -> list[dict[str, str | None]]:
-    return [engine_text(r) for r in frame[linkage.COLUMNS].to_dict("records")]
+    return [engine_text(r) for r in frame[list(linkage.COLUMNS)].to_dict("records")]
 
 
 def test_prepare_rows_gives_what_prepare_gives():
