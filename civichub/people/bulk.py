@@ -33,20 +33,16 @@ def update_columns(model: type[models.Model], rows: Iterable[Sequence[Any]], fie
     pk = meta.pk
     assert pk is not None
     sql = f"UPDATE {table} SET {sets} WHERE {connection.ops.quote_name(pk.column)} = %s"  # noqa: S608
-    written = 0
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            values = [f.get_db_prep_save(v, connection) for f, v in zip(columns, row[1:], strict=True)]
-            batch.append([*values, pk.get_db_prep_save(row[0], connection)])
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            written += len(batch)
-    return written
+    return _execute_many(
+        sql,
+        (
+            [
+                *(f.get_db_prep_save(v, connection) for f, v in zip(columns, row[1:], strict=True)),
+                pk.get_db_prep_save(row[0], connection),
+            ]
+            for row in rows
+        ),
+    )
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], fields: Sequence[str]) -> int:
@@ -58,11 +54,18 @@ def insert_rows(model: type[models.Model], rows: Iterable[Sequence[Any]], fields
     names = ", ".join(connection.ops.quote_name(str(f.column)) for f in columns)
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+    return _execute_many(
+        sql, ([f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)] for row in rows)
+    )
+
+
+def _execute_many(sql: str, parameters: Iterable[list[Any]]) -> int:
+    """Run one statement for every set of parameters, BATCH at a time (memory stays flat for a million)."""
     written = 0
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append([f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)])
+        for values in parameters:
+            batch.append(values)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 written += len(batch)
