@@ -25,6 +25,9 @@ def test_the_main_pages_have_no_serious_accessibility_problems(page, server) -> 
         "/report/",
         "/report/track/?reference=R-NOSUCH1",
         "/decisions/wigan/",
+        "/c/wigan/funding/",  # open data: the catalogue, an area's past grants
+        "/c/wigan/funding/?q=community+food&open=yes",
+        "/c/wigan/funding/past-grants/E08000010/",
     ]
     signed_in = [
         "/c/wigan/",

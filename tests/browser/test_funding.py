@@ -68,4 +68,10 @@ def test_funding_bids_matching_and_giving_pages(page, server) -> None:
         problems[path] = axe_violations(page)
     follow(page, page.get_by_role("link", name="Match funding to a need in a place"))
     assert page.get_by_role("heading", level=1).inner_text() == "Match funding to a need"
+    page.goto(f"{server}/c/wigan/funding/grants/")
+    follow(page, page.get_by_test_id("grants").locator("tbody th a").first)
+    problems["grant"] = axe_violations(page)
+    follow(page, page.get_by_role("button", name="Withdraw the grant"))  # no reason: refused, nothing changes
+    assert page.locator(".govuk-error-summary").is_visible()
+    problems["grant withdrawal refused"] = axe_violations(page)
     assert {p: v for p, v in problems.items() if v} == {}

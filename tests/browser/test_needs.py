@@ -49,3 +49,24 @@ def test_an_analyst_reads_failure_demand_down_to_a_provider(page, server) -> Non
     assert name in page.locator(".govuk-caption-l").inner_text()
     assert page.locator("svg.civichub-chart").count() == 1
     assert axe_violations(page) == []
+
+
+def test_a_caseworker_corrects_a_need_then_withdraws_it_with_a_reason(page, server) -> None:
+    sign_in(page, server, "wigan.caseworker")
+    page.wait_for_url(f"{server}/c/wigan/")
+    page.goto(f"{server}/c/wigan/needs/people/record/")
+    page.get_by_label("Person's record reference").fill("WIG-BROWSER-2")
+    page.get_by_label("Need", exact=True).select_option("housing")
+    page.get_by_label("Day").fill("4")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2025")
+    follow(page, page.get_by_role("button", name="Record the need"))
+    follow(page, page.get_by_role("link", name="Correct or withdraw this need"))
+    assert axe_violations(page) == []
+    follow(page, page.get_by_role("button", name="Withdraw the need"))  # no reason: refused, named
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Why it is withdrawn").fill("Recorded against the wrong person")
+    follow(page, page.get_by_role("button", name="Withdraw the need"))
+    assert "withdrawn" in page.locator("h1").inner_text().lower()
+    assert axe_violations(page) == []
