@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -45,6 +44,7 @@ from schemathesis.checks import (
 from schemathesis.core.failures import FailureGroup
 
 from civichub.serving import gunicorn
+from tests.demo_platform import demo_platform
 from tests.fuzz_seed import WEBHOOK_HOST
 
 # Under pytest-xdist the fuzzing stays on one worker, with its one seeded server.
@@ -78,17 +78,7 @@ class FuzzServer:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
     """The platform as `make demo` runs it, on its own SQLite file and a free port, with the demo loaded."""
-    var = tmp_path_factory.mktemp("var")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "civichub.settings",
-        "CIVICHUB_VAR_DIR": str(var),
-        "CIVICHUB_DATABASE_URL": f"sqlite:///{var / 'fuzz.sqlite3'}",
-    }
-    env.pop("CIVICHUB_DEBUG", None)
-    cli = [sys.executable, "-m", "civichub.cli"]
-    for args in (["migrate", "-v0"], ["demo", "--no-progress"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([*cli, *args], env=env, check=True, capture_output=True)
+    env = demo_platform(tmp_path_factory, "fuzz")
     seeded = subprocess.run(
         [sys.executable, "-c", "from tests.fuzz_seed import seed; seed()"],
         env=env,

@@ -5,8 +5,6 @@ each test signs in as its own user, so sharing them costs no isolation a test re
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 
 from civichub.serving import gunicorn
 from tests.browser.support import CHROMIUM
+from tests.demo_platform import demo_platform
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -27,17 +26,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The platform as `make demo` runs it, on its own SQLite file and a free port."""
-    var = tmp_path_factory.mktemp("var")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "civichub.settings",
-        "CIVICHUB_VAR_DIR": str(var),
-        "CIVICHUB_DATABASE_URL": f"sqlite:///{var / 'browser.sqlite3'}",
-    }
-    env.pop("CIVICHUB_DEBUG", None)
-    cli = [sys.executable, "-m", "civichub.cli"]
-    for args in (["migrate", "-v0"], ["demo", "--no-progress"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([*cli, *args], env=env, check=True, capture_output=True)
+    env = demo_platform(tmp_path_factory, "browser")
     with gunicorn(env) as url:
         yield url
 
