@@ -152,7 +152,7 @@ def run_in_database(path: Path) -> dict:
     from civichub.core.actors import Actor
     from civichub.core.models import Council, Organisation
     from civichub.people import checks
-    from civichub.people.models import BlockingKey, Person, SourceRecord
+    from civichub.people.models import Person, RecordKeys, SourceRecord
     from civichub.people.services import linkage as runs
     from civichub.people.services import records as loads
 
@@ -174,9 +174,12 @@ def run_in_database(path: Path) -> dict:
     stages: dict[str, float] = {}
     clock = [time.perf_counter()]
 
+    peaks: dict[str, float] = {}
+
     def stage(name: str, done: int = 1, total: int = 1) -> None:
         now = time.perf_counter()
         stages[name] = stages.get(name, 0.0) + now - clock[0]
+        peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the peak so far
         clock[0] = now
 
     started = time.perf_counter()
@@ -218,12 +221,13 @@ def run_in_database(path: Path) -> dict:
         "records": int(records.count()),
         "fields_blanked": blanked,
         "people_in_database": people,
-        "blocking_keys": BlockingKey.objects.for_council(council).count(),
+        "records_with_keys": RecordKeys.objects.for_council(council).count(),
         "pairs_scored": run.pairs,
         "seconds": done - started,
         "load_s": loaded_at - started,
         "run_s": done - loaded_at,
         "stages": {k: round(v, 1) for k, v in stages.items()},
+        "peak_by_stage": {k: round(v) for k, v in peaks.items()},
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -341,11 +345,13 @@ def main() -> None:
             bare = in_child("plain", path)
             print(
                 f"  ours end to end in the database ({ours['records']:,} records, {ours['pairs_scored']:,} "
-                f"pairs, {ours['people_in_database']:,} golden records, {ours['blocking_keys']:,} blocking "
-                f"keys; {ours['fields_blanked']:,} records with a field the import refuses blanked): "
+                f"pairs, {ours['people_in_database']:,} golden records, "
+                f"{ours['records_with_keys']:,} records' blocking keys; "
+                f"{ours['fields_blanked']:,} records with a field the import refuses blanked): "
                 f"P={ours['precision']:.4f} R={ours['recall']:.4f} F1={ours['f1']:.4f}, "
                 f"{ours['seconds']:.1f} s (load {ours['load_s']:.1f}, run {ours['run_s']:.1f}), "
-                f"peak {ours['peak_mib']:,.0f} MiB\n    stages (s): {ours['stages']}"
+                f"peak {ours['peak_mib']:,.0f} MiB\n    stages (s): {ours['stages']}\n"
+                f"    peak MiB by the end of each stage: {ours['peak_by_stage']}"
             )
             print(describe("  bare Splink (plain set-up, same steps, engine only)", bare))
             if args.engine_only:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from civichub.core.importing import Progress
 from civichub.core.models import Council
-from civichub.people import bulk
+from civichub.people import keys
 from civichub.people.engine import engine
 from civichub.people.frames import VALUES, engine_row
 from civichub.people.linkage.columns import COLUMNS
-from civichub.people.models import BlockingKey, LinkageModel, Person, ReviewPair, SourceRecord, TermFrequency
+from civichub.people.models import LinkageModel, Person, ReviewPair, SourceRecord, TermFrequency
 from civichub.people.persons import new_people, refresh_facts
 from civichub.people.thresholds import thresholds_of
 
@@ -26,64 +26,11 @@ if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pa
 # A record sharing a key with more records than this is scored against the first this many (a blocking
 # key as common as 'surname SMITH' says little; the other keys find the real candidates).
 MAX_CANDIDATES = 400
-KEY_SLICE = 50_000
 # {(council id, model version): term frequencies}: read once per process and model, not per record.
 _TF_CACHE: dict[tuple[Any, int], dict[str, dict[str, float]]] = {}
 # {(council id, model version): the engine's Scorer}: Splink's score_pairs compiled once per process and
 # model (building it costs about half a second; scoring one record with it, milliseconds).
 _SCORERS: dict[tuple[Any, int], Any] = {}
-
-
-def refresh_blocking_keys(
-    council: Council,
-    records: list[SourceRecord],
-    *,
-    progress: Progress | None = None,
-    new: frozenset[Any] = frozenset(),
-) -> None:
-    """Replace the blocking keys of these records with those of their current values (`new`: ids of
-    records created just now, which have none to delete).
-
-    In slices of KEY_SLICE records: a million records have about ten million keys, which as model
-    instances at once would cost gigabytes."""
-    if not records:
-        return
-    for start in range(0, len(records), KEY_SLICE):
-        some = records[start : start + KEY_SLICE]
-        ids = [r.pk for r in some if r.pk not in new]
-        for at in range(0, len(ids), 1000):
-            BlockingKey.objects.for_council(council).filter(record_id__in=ids[at : at + 1000]).delete()
-        keys = (
-            (council.pk, r.pk, key[:80])
-            for r, found in zip(some, keys_of([_values(r) for r in some]), strict=True)
-            for key in found
-        )
-        bulk.insert_rows(BlockingKey, keys, ["council", "record", "key"])
-        if progress:
-            progress("Indexing blocking keys", start + len(some), len(records))
-
-
-def keys_of(rows: list[dict[str, Any]]) -> list[list[str]]:
-    """Each row's blocking keys: the engine's `blocking_keys`, computed over one prepared frame for the
-    lot (preparing one record at a time costs milliseconds each; a file of thousands, seconds)."""
-    import pandas as pd
-
-    if len(rows) < 20:
-        return [list(dict.fromkeys(engine().blocking_keys(engine_row(r)))) for r in rows]
-    from civichub.people.linkage.settings import BLOCKING_RULES
-
-    prepared = engine().prepare(pd.DataFrame([engine_row(r) for r in rows]))
-    columns = {c for _, cs in BLOCKING_RULES for c in cs}
-    values = prepared[sorted(columns)].to_dict("records")
-    found = []
-    for row in values:
-        keys = []
-        for name, cs in BLOCKING_RULES:
-            parts = [row[c] for c in cs]
-            if all(isinstance(v, str) and v for v in parts):
-                keys.append(f"{name}:{'|'.join(parts)}")
-        found.append(list(dict.fromkeys(keys)))
-    return found
 
 
 def _values(record: SourceRecord) -> dict[str, Any]:
@@ -121,17 +68,10 @@ def forget_term_frequencies() -> None:
 
 
 def candidates(council: Council, record: SourceRecord) -> pd.DataFrame:
-    """The stored records sharing a blocking key with this one: an engine frame, with `pk`, `person_id`."""
+    """The stored records sharing a blocking rule with this one: an engine frame, with `pk`, `person_id`."""
     import pandas as pd
 
-    keys = list(BlockingKey.objects.for_council(council).filter(record=record).values_list("key", flat=True))
-    ids = list(
-        BlockingKey.objects.for_council(council)
-        .filter(key__in=keys)
-        .exclude(record_id=record.pk)
-        .values_list("record_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
-    )
+    ids = keys.candidate_ids(council, record.pk, MAX_CANDIDATES)
     # No ORDER BY: the model's ordering (system, id) leads SQLite to walk the whole council's unique
     # index in that order instead of looking up these few ids (120 ms at 200,000 records, not 1).
     found = SourceRecord.objects.for_council(council).filter(pk__in=ids).order_by()

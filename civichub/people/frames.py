@@ -7,10 +7,13 @@ only door, and it reads the agreements in force today, for this purpose, naming 
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from civichub.core.models import Council
+from civichub.people import bulk
 from civichub.people.linkage.columns import COLUMNS
 from civichub.people.models import SHAREABLE_FIELDS, DataSharingAgreement, Purpose, SourceRecord
 
@@ -21,7 +24,7 @@ if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pa
 VALUES = ("pk", *COLUMNS)
 
 
-def engine_row(values: dict[str, Any]) -> dict[str, str | None]:
+def engine_row(values: Mapping[str, Any]) -> dict[str, str | None]:
     """One record as the engine takes it: text, None where blank (Splink compares nulls as unknown)."""
     row: dict[str, str | None] = {}
     for name in COLUMNS:
@@ -43,9 +46,31 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def own_records(council: Council) -> pd.DataFrame:
-    """Every source record of the council, as the engine's columns and the record's id (`pk`)."""
-    rows = list(SourceRecord.objects.for_council(council).values(*VALUES).iterator(chunk_size=5000))
-    return _frame(rows)
+    """Every source record of the council, as the engine's columns and the record's id (`pk`, a UUID).
+
+    Read as the driver gives the rows and made text column by column: a million records through
+    Django's converters and `engine_row` one by one took longer than the linkage's cleaning."""
+    import pandas as pd
+
+    rows = list(bulk.raw_rows(SourceRecord.objects.for_council(council).order_by().values_list(*VALUES)))
+    if not rows:
+        return _frame([])
+    frame = pd.DataFrame.from_records(rows, columns=list(VALUES))
+    del rows
+    for name in COLUMNS:
+        column = frame[name]
+        given = column.dropna()
+        if len(given) and not isinstance(given.iloc[0], str):  # PostgreSQL's dates
+            column = column.map(_as_text, na_action="ignore")
+        column = column.astype(object)  # None for blanks (pandas' own text type would hold NaN)
+        frame[name] = column.where(column.notna() & (column != ""), None)
+    # The ids as UUIDs (SQLite gives their hex digits): the run writes its results back by them.
+    frame["pk"] = [pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk) for pk in frame["pk"]]
+    return frame[[*COLUMNS, "pk"]]
+
+
+def _as_text(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def agreements_in_force(

@@ -5,8 +5,11 @@ Helpers of the services (called inside their transactions, which audit and publi
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 from typing import Any
+
+from django.utils import timezone
 
 from civichub.core.models import Council
 from civichub.people import bulk, golden
@@ -34,55 +37,99 @@ def _next_number(council: Council) -> int:
 
 def new_people(council: Council, count: int) -> list[Person]:
     """`count` new, empty golden records with the council's next references (P-000001…)."""
+    ids = add_people(council, count)
+    return list(Person.objects.for_council(council).filter(pk__in=ids).order_by("reference"))
+
+
+def add_people(council: Council, count: int) -> list[uuid.UUID]:
+    """The ids of `count` new, empty golden records, written as rows: a first full run makes hundreds
+    of thousands at once, and a model instance each costs more than its row."""
     start = _next_number(council)
-    made = [Person(council=council, reference=f"P-{start + n:06d}") for n in range(count)]
-    return Person.objects.bulk_create(made, batch_size=2000)
+    now = timezone.now()
+    ids = [uuid.uuid4() for _ in range(count)]
+    blank = {f.name: f.get_default() for f in Person._meta.concrete_fields}  # the model's own defaults
+    fixed = {**blank, "council": council.pk, "created_at": now, "updated_at": now}
+    names = list(fixed)
+    rows = (
+        [pk if n == "id" else f"P-{start + i:06d}" if n == "reference" else fixed[n] for n in names]
+        for i, pk in enumerate(ids)
+    )
+    bulk.insert_rows(Person, rows, names)
+    return ids
+
+
+# A golden record's columns refresh_facts writes, in its rows' order after the id.
+FACTS = (
+    "first_name",
+    "surname",
+    "date_of_birth",
+    "postcode",
+    "lsoa_code",
+    "ward_code",
+    "status",
+    "updated_at",
+)
+# Past this many people, their records are read in one pass over the council's records, not by id.
+_ONE_PASS = 20_000
 
 
 def refresh_facts(council: Council, person_ids: Iterable[Any]) -> None:
     """Each person's facts from its records now, and its place from the postcode; a golden record left
     with no records is retired (kept if a merge names it, so an unmerge can bring it back)."""
-    ids = list({i for i in person_ids if i is not None})
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        records: dict[Any, list[dict[str, Any]]] = {}
-        # No ORDER BY (the model's ordering walks the council's whole unique index instead of the
-        # person index: a slow read of every record for one arriving).
-        rows = (
-            SourceRecord.objects.for_council(council)
-            .filter(person_id__in=chunk)
-            .order_by()
-            .values(*FACT_FIELDS)
-        )
-        for row in rows:
-            records.setdefault(row["person_id"], []).append(row)
-        people = list(Person.objects.for_council(council).filter(pk__in=chunk))
-        facts = {pk: golden.best_facts(found) for pk, found in records.items()}
-        placed = places.places_of(f["postcode"] for f in facts.values())
-        for person in people:
-            found = facts.get(person.pk)
-            if found is None:
-                person.first_name = person.surname = person.postcode = person.lsoa_code = person.ward_code = (
-                    ""
-                )
-                person.date_of_birth = None
-                if person.status == Person.Status.ACTIVE:
-                    person.status = Person.Status.EMPTY
-                continue
-            for name, value in found.items():
-                setattr(person, name, value)
-            person.lsoa_code, person.ward_code = placed.get(found["postcode"], ("", ""))
-            if person.status == Person.Status.EMPTY:
-                person.status = Person.Status.ACTIVE
-        fields = [
-            "first_name",
-            "surname",
-            "date_of_birth",
-            "postcode",
-            "lsoa_code",
-            "ward_code",
-            "status",
-            "updated_at",
-        ]
-        # The council's own golden records (read through for_council above).
-        bulk.update_columns(Person, ([p.pk, *(getattr(p, f) for f in fields)] for p in people), fields)
+    ids = {i for i in person_ids if i is not None}
+    if not ids:
+        return
+    records = _records_of(council, ids)
+    facts = {pk: golden.best_facts(found) for pk, found in records.items()}
+    placed = places.places_of(f["postcode"] for f in facts.values())
+    now = timezone.now()
+    rows = []
+    for pk, status in _statuses(council, ids):
+        found = facts.get(pk)
+        if found is None:
+            retired = Person.Status.EMPTY if status == Person.Status.ACTIVE else status
+            rows.append((pk, "", "", None, "", "", "", retired, now))
+            continue
+        lsoa, ward = placed.get(found["postcode"], ("", ""))
+        status = Person.Status.ACTIVE if status == Person.Status.EMPTY else status
+        names = (found["first_name"], found["surname"], found["date_of_birth"], found["postcode"])
+        rows.append((pk, *names, lsoa, ward, status, now))
+    # The council's own golden records (their ids read through for_council in _statuses).
+    bulk.update_columns(Person, rows, FACTS)
+
+
+def _records_of(council: Council, ids: set[Any]) -> dict[Any, list[dict[str, Any]]]:
+    found: dict[Any, list[dict[str, Any]]] = {}
+    # No ORDER BY (the model's ordering walks the council's whole unique index instead of the
+    # person index: a slow read of every record for one arriving).
+    held = SourceRecord.objects.for_council(council).order_by()
+    if len(ids) > _ONE_PASS:
+        # Rows as the driver gives them (see bulk.raw_rows); the person's id made a UUID to match `ids`.
+        rows = bulk.raw_rows(held.filter(person__isnull=False).values_list(*FACT_FIELDS))
+        for values in rows:
+            row = dict(zip(FACT_FIELDS, values, strict=True))
+            person = row["person_id"] = _uuid(row["person_id"])
+            if person in ids:
+                found.setdefault(person, []).append(row)
+        return found
+    listed = list(ids)
+    for start in range(0, len(listed), 2000):
+        for row in held.filter(person_id__in=listed[start : start + 2000]).values(*FACT_FIELDS):
+            found.setdefault(row["person_id"], []).append(row)
+    return found
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _statuses(council: Council, ids: set[Any]) -> Iterable[tuple[Any, str]]:
+    people = Person.objects.for_council(council).order_by()
+    if len(ids) > _ONE_PASS:
+        for pk, status in bulk.raw_rows(people.values_list("pk", "status")):
+            if (found := _uuid(pk)) in ids:
+                yield found, status
+        return
+    listed = list(ids)
+    for start in range(0, len(listed), 2000):
+        yield from people.filter(pk__in=listed[start : start + 2000]).values_list("pk", "status")

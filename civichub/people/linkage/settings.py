@@ -14,6 +14,8 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
+from civichub.people.linkage.columns import BLOCKING_RULES
+
 # Bump when the comparisons or blocking rules change: a stored model of another design is retrained.
 DESIGN_VERSION = 2
 
@@ -233,25 +235,6 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         ],
     )
     return [first_name, surname, date_of_birth, address, nhs_number, sex]
-
-
-# (name, columns): each rule pairs the records that agree on all its columns. blocking_keys() emits
-# the same values, so a record arriving alone finds the candidates the batch run would have paired.
-BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("nhs", ("nhs_number",)),
-    ("dob_surname", ("date_of_birth", "surname")),
-    ("dob_first", ("date_of_birth", "first_name_canonical")),
-    ("postcode_first", ("postcode", "first_name_canonical")),
-    ("dob_postcode", ("date_of_birth", "postcode")),
-    ("names_year", ("names_sorted", "birth_year")),
-    ("postcode_surname", ("postcode", "surname")),
-    ("address_surname", ("address_line", "surname")),
-    # A new or mistyped surname at the same address; swapped names with a slip in the birth date.
-    ("address_first", ("address_line", "first_name_canonical")),
-    ("names_postcode", ("names_sorted", "postcode")),
-    ("nhs_head_initial", ("nhs_head", "surname_initial")),
-    ("nhs_tail_initial", ("nhs_tail", "surname_initial")),
-]
 
 
 def settings() -> SettingsCreator:

@@ -21,8 +21,8 @@ from civichub.core.importing import Progress
 from civichub.core.jobs import Job, progress_of
 from civichub.core.models import Council
 from civichub.core.outbox import publish
-from civichub.people import arrivals, bulk, frames, golden
-from civichub.people.arrivals import link_arrivals, refresh_blocking_keys
+from civichub.people import arrivals, bulk, frames, golden, keys
+from civichub.people.arrivals import link_arrivals
 from civichub.people.engine import engine
 from civichub.people.linkage.columns import COLUMNS
 from civichub.people.models import (
@@ -34,13 +34,13 @@ from civichub.people.models import (
     SourceRecord,
     TermFrequency,
 )
-from civichub.people.persons import new_people, refresh_facts
+from civichub.people.persons import add_people, refresh_facts
 from civichub.people.thresholds import thresholds_of
 
 if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pays it
     import pandas as pd
 
-__all__ = ["execute_run", "link_arrivals", "refresh_blocking_keys", "run_now", "start_run"]
+__all__ = ["execute_run", "link_arrivals", "run_now", "start_run"]
 
 
 @transaction.atomic
@@ -122,8 +122,8 @@ def _model(actor: Actor, council: Council, frame: pd.DataFrame, retrain: bool) -
     current = arrivals.active_model(council)
     if current is not None and not retrain and _of_this_design(current.model):
         return current
-    trained = engine().train(frame[list(COLUMNS)])
-    tf = engine().term_frequencies(frame[list(COLUMNS)])
+    trained = engine().train(frame)
+    tf = engine().term_frequencies(frame)
     with transaction.atomic():
         version = (current.version if current else 0) + 1
         last = LinkageModel.objects.for_council(council).order_by("-version").first()
@@ -138,15 +138,14 @@ def _model(actor: Actor, council: Council, frame: pd.DataFrame, retrain: bool) -
             active=True,
         )
         TermFrequency.objects.for_council(council).delete()
-        TermFrequency.objects.bulk_create(
+        bulk.insert_rows(
+            TermFrequency,
             (
-                TermFrequency(
-                    council=council, column=column[:40], value=str(value)[:300], frequency=float(share)
-                )
+                (council.pk, column[:40], str(value)[:300], float(share))
                 for column, values in tf.items()
                 for value, share in values.items()
             ),
-            batch_size=5000,
+            ["council", "column", "value", "frequency"],
         )
         audit.record(
             actor,
@@ -190,38 +189,51 @@ def _link_everything(
     frame = frames.linkage_frame(council)
     own = frame[~frame["source_system"].fillna("").str.contains("/", regex=False)]
     uid_of = {
-        pk: f"{s}:{i}" for pk, s, i in own[["pk", "source_system", "record_id"]].itertuples(index=False)
+        _as_uuid(pk): f"{s}:{i}"
+        for pk, s, i in own[["pk", "source_system", "record_id"]].itertuples(index=False)
     }
-    uid_of = {_as_uuid(pk): uid for pk, uid in uid_of.items()}
     pk_of = {uid: pk for pk, uid in uid_of.items()}
+    own_records = len(own)
+    # Cleaned once, for the keys, the training and the scoring alike.
+    prepared = engine().prepare(frame[list(COLUMNS)])
+    pks = frame["pk"].map(_as_uuid).tolist()
+    del frame, own
     progress("Reading records", 1, 1)
+    progress("Storing blocking keys", 0, 1)
+    waiting = keys.without_keys(council)
+    rows = [n for n, pk in enumerate(pks) if pk in waiting]  # shared records' ids are never waiting
+    found = keys.key_frame(prepared.iloc[rows]).itertuples(index=False, name=None)
+    keys.write(council, (pks[n] for n in rows), found)
+    progress("Storing blocking keys", 1, 1)
     review_from, link_from = thresholds_of(council)
     pairs = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
     model: LinkageModel | None = None
-    if len(frame) >= 2:
+    if len(prepared) >= 2:
         progress("Training the model", 0, 1)
-        model = _model(actor, council, frame, retrain)
+        model = _model(actor, council, prepared, retrain)
         progress("Scoring pairs", 0, 1)
-        pairs = engine().predict(frame[list(COLUMNS)], model.model, threshold_match_weight=review_from)
+        pairs = engine().predict(prepared, model.model, threshold_match_weight=review_from)
         progress("Scoring pairs", 1, 1)
+    del prepared
     must, cannot = _decisions(council, uid_of)
     scored = list(pairs[["unique_id_l", "unique_id_r", "match_weight"]].itertuples(index=False, name=None))
     own_pairs = [(a, b, float(w)) for a, b, w in scored if a in pk_of and b in pk_of]
     progress("Clustering", 0, 1)
     groups = golden.cluster(pk_of, own_pairs, link_from=link_from, must=must, cannot=cannot)
     with transaction.atomic():
-        people = _write_people(council, groups, pk_of, progress)
-        in_review = _write_reviews(council, pairs, pk_of, review_from, link_from, model, groups)
-        _write_shared_matches(council, pairs, pk_of, link_from, groups)
+        person_of = _write_people(council, groups, pk_of, progress)
+        people = len(groups)
+        in_review = _write_reviews(council, pairs, pk_of, review_from, link_from, model)
+        _write_shared_matches(council, pairs, pk_of, link_from, person_of)
         LinkageRun.objects.for_council(council).filter(pk=run.pk).update(
             linkage_model=model,
-            records=len(own),
+            records=own_records,
             pairs=len(pairs),
             people=people,
             in_review=in_review,
             weight_histogram=golden.weight_histogram(float(w) for w in pairs["match_weight"]),
         )
-        counts = {"records": len(own), "people": people, "in_review": in_review}
+        counts = {"records": own_records, "people": people, "in_review": in_review}
         version = model.version if model else 0
         audit.record(
             actor,
@@ -246,12 +258,13 @@ def _as_uuid(value: Any) -> Any:
 
 def _write_people(
     council: Council, groups: list[list[str]], pk_of: dict[str, Any], progress: Progress
-) -> int:
+) -> dict[Any, Any]:
     """Give each cluster a golden record, keeping the one most of its records already had; the golden
-    records left with none are retired. Returns the number of people."""
-    held = dict(
-        SourceRecord.objects.for_council(council).values_list("pk", "person_id").iterator(chunk_size=10000)
-    )
+    records left with none are retired. Returns each record's golden record now ({record id: person id})."""
+    held = {
+        _as_uuid(pk): person and _as_uuid(person)
+        for pk, person in bulk.raw_rows(SourceRecord.objects.for_council(council).values_list("pk", "person"))
+    }
     claimed: set[Any] = set()
     wanted: dict[int, Any] = {}
     for n, group in enumerate(groups):
@@ -265,12 +278,14 @@ def _write_people(
                 claimed.add(person)
                 wanted[n] = person
                 break
-    fresh = iter(new_people(council, len(groups) - len(wanted)))
+    fresh = iter(add_people(council, len(groups) - len(wanted)))
     moved: list[tuple[Any, Any]] = []
+    person_of: dict[Any, Any] = {}
     for n, group in enumerate(groups):
-        person = wanted.get(n) or next(fresh).pk
+        person = wanted.get(n) or next(fresh)
         for uid in group:
             pk = pk_of[uid]
+            person_of[pk] = person
             if held.get(pk) != person:
                 moved.append((pk, person))
         if n % 5000 == 0:
@@ -280,7 +295,7 @@ def _write_people(
     touched = {p for p in held.values() if p} | {person for _, person in moved}
     refresh_facts(council, touched)
     progress("Writing golden records", len(groups), len(groups))
-    return len(groups)
+    return person_of
 
 
 def _write_reviews(
@@ -290,7 +305,6 @@ def _write_reviews(
     review_from: float,
     link_from: float,
     model: LinkageModel | None,
-    groups: list[list[str]],
 ) -> int:
     """Pairs between the thresholds, of two of the council's records, go to review (again, if still
     undecided); a pending pair this run did not find is dropped. Returns how many wait."""
@@ -331,29 +345,30 @@ def _write_reviews(
 
 
 def _write_shared_matches(
-    council: Council, pairs: pd.DataFrame, pk_of: dict[str, Any], link_from: float, groups: list[list[str]]
+    council: Council, pairs: pd.DataFrame, pk_of: dict[str, Any], link_from: float, person_of: dict[Any, Any]
 ) -> None:
     """Each golden record's matches among records other councils share: their identifiers only."""
-    person_of = dict(
-        SourceRecord.objects.for_council(council).values_list("pk", "person_id").iterator(chunk_size=10000)
-    )
     found: dict[Any, list[dict[str, Any]]] = {}
-    strong = pairs[pairs["match_weight"] >= link_from] if len(pairs) else pairs
-    for row in strong.to_dict("records"):
-        a, b = row["unique_id_l"], row["unique_id_r"]
-        own, other = (a, b) if a in pk_of else (b, a)
-        if own not in pk_of or other in pk_of:
-            continue
-        council_slug, _, rest = other.partition("/")
-        system, _, record_id = rest.partition(":")
-        found.setdefault(person_of[pk_of[own]], []).append(
-            {
-                "council": council_slug,
-                "source_system": system,
-                "record_id": record_id,
-                "match_probability": round(float(row["match_probability"]), 4),
-            }
-        )
+    if len(pairs):
+        # Only a shared record's unique id names its council ('sunderland/council-tax:1').
+        strong = pairs[pairs["match_weight"] >= link_from]
+        crossing = strong[
+            strong["unique_id_l"].str.contains("/", regex=False)
+            != strong["unique_id_r"].str.contains("/", regex=False)
+        ]
+        for row in crossing.to_dict("records"):
+            a, b = row["unique_id_l"], row["unique_id_r"]
+            own, other = (a, b) if a in pk_of else (b, a)
+            council_slug, _, rest = other.partition("/")
+            system, _, record_id = rest.partition(":")
+            found.setdefault(person_of[pk_of[own]], []).append(
+                {
+                    "council": council_slug,
+                    "source_system": system,
+                    "record_id": record_id,
+                    "match_probability": round(float(row["match_probability"]), 4),
+                }
+            )
     people = Person.objects.for_council(council)
     people.exclude(shared_matches=[]).exclude(pk__in=list(found)).update(shared_matches=[])
     for person, matches in found.items():

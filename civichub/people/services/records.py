@@ -8,10 +8,12 @@ trained model (up to `ARRIVAL_LIMIT` of them; a bigger load waits for the next f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from civichub.core import audit, policy
 from civichub.core.actors import Actor
@@ -19,9 +21,9 @@ from civichub.core.errors import FieldError, Refused
 from civichub.core.importing import Progress
 from civichub.core.models import Council
 from civichub.core.outbox import publish
-from civichub.people import checks
+from civichub.people import bulk, checks, keys
 from civichub.people.models import SourceRecord
-from civichub.people.services.linkage import link_arrivals, refresh_blocking_keys
+from civichub.people.services.linkage import link_arrivals
 from civichub.places import selectors as places
 
 FIELDS = (
@@ -47,12 +49,8 @@ class Loaded:
     not_held: int = 0
     linked: int = 0
     waiting: int = 0
+    # The records loaded, when few enough to link on arrival (None: they wait for a full run).
     records: list[SourceRecord] | None = None
-
-
-def _batches(items: list[SourceRecord], size: int = 1000) -> Iterable[list[SourceRecord]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @transaction.atomic
@@ -63,7 +61,10 @@ def load_records(
     *,
     progress: Progress | None = None,
 ) -> Loaded:
-    """Add or update checked records (see `checks.clean_row`); link the new and changed on arrival."""
+    """Add or update checked records (see `checks.clean_row`); link the new and changed on arrival.
+
+    Written as rows, not model instances (a council's first load can be a million records): one INSERT
+    or UPDATE statement executed for each (`people.bulk`)."""
     policy.require(actor, "people.records.load", council)
     held = places.places_of(str(r["postcode"]) for r in checked if r.get("postcode"))
     systems = sorted({str(r["source_system"]) for r in checked})
@@ -72,50 +73,55 @@ def load_records(
         # A few records (one through the API): read only those ids, not every record of their systems
         # (half a million for council tax).
         held_records = held_records.filter(record_id__in={str(r["record_id"]) for r in checked})
-    existing = {(r.source_system, r.record_id): r for r in held_records}
+    existing = {
+        (r["source_system"], r["record_id"]): r
+        for r in held_records.order_by().values("pk", "source_system", "record_id", *FIELDS)
+    }
     loaded = Loaded()
-    created: list[SourceRecord] = []
-    changed: list[SourceRecord] = []
+    now = timezone.now()
+    created: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
     for values in checked:
-        row = {name: values.get(name, "") for name in FIELDS}
+        row: dict[str, object] = {name: values.get(name, "") for name in FIELDS}
         row["date_of_birth"] = values.get("date_of_birth") or None
         row["postcode_not_held"] = bool(values.get("postcode")) and values["postcode"] not in held
         loaded.not_held += int(bool(row["postcode_not_held"]))
-        found = existing.get((str(values["source_system"]), str(values["record_id"])))
+        key = (str(values["source_system"]), str(values["record_id"]))
+        found = existing.get(key)
         if found is None:
-            created.append(
-                SourceRecord(
-                    council=council,
-                    source_system=str(values["source_system"]),
-                    record_id=str(values["record_id"]),
-                    **row,
-                )
-            )
-        elif any(getattr(found, name) != value for name, value in row.items()):
-            for name, value in row.items():
-                setattr(found, name, value)
-            changed.append(found)
+            created.append({"pk": uuid.uuid4(), "source_system": key[0], "record_id": key[1], **row})
+        elif any(found[name] != value for name, value in row.items()):
+            changed.append({**found, **row})
         else:
             loaded.unchanged += 1
-    total = len(created) + len(changed)
-    done = 0
-    for batch in _batches(created):
-        SourceRecord.objects.bulk_create(batch)
-        done += len(batch)
-        if progress:
-            progress("Writing source records", done, total)
-    for batch in _batches(changed):
-        SourceRecord.unscoped.bulk_update(batch, [*FIELDS, "updated_at"])
-        done += len(batch)
-        if progress:
-            progress("Writing source records", done, total)
+    if progress:
+        progress("Writing source records", 0, len(created) + len(changed))
+    # The council's own records: new ids, and ids read through for_council above.
+    bulk.insert_rows(
+        SourceRecord,
+        (
+            (r["pk"], council.pk, r["source_system"], r["record_id"], *(r[f] for f in FIELDS), now, now)
+            for r in created
+        ),
+        ["id", "council", "source_system", "record_id", *FIELDS, "created_at", "updated_at"],
+    )
+    bulk.update_columns(
+        SourceRecord, ((r["pk"], *(r[f] for f in FIELDS), now) for r in changed), [*FIELDS, "updated_at"]
+    )
+    if progress:
+        progress("Writing source records", len(created) + len(changed), len(created) + len(changed))
     loaded.created, loaded.updated = len(created), len(changed)
     arrived = created + changed
-    refresh_blocking_keys(council, arrived, progress=progress, new=frozenset(r.pk for r in created))
     if len(arrived) <= ARRIVAL_LIMIT:
-        loaded.linked = link_arrivals(actor, council, arrived, progress=progress)
+        # Keys now, to link now; a bigger load's records get theirs, and their people, in the full run.
+        keys.refresh(council, arrived, new=frozenset(r["pk"] for r in created))
+        records = list(SourceRecord.objects.for_council(council).filter(pk__in=[r["pk"] for r in arrived]))
+        order = {r["pk"]: n for n, r in enumerate(arrived)}
+        loaded.records = sorted(records, key=lambda r: order[r.pk])
+        loaded.linked = link_arrivals(actor, council, loaded.records, progress=progress)
+    else:
+        keys.forget(council, [r["pk"] for r in changed])
     loaded.waiting = len(arrived) - loaded.linked
-    loaded.records = arrived
     counts = {"created": loaded.created, "updated": loaded.updated, "unchanged": loaded.unchanged}
     audit.record(
         actor,

@@ -12,7 +12,9 @@ from civichub.core.errors import Refused
 from civichub.core.importing import ImportRejected
 from civichub.core.importing.runner import run_now
 from civichub.people import checks, samples
-from civichub.people.models import BlockingKey, SourceRecord
+from civichub.people.frames import engine_row
+from civichub.people.linkage.columns import COLUMNS, KEY_COLUMNS
+from civichub.people.models import RecordKeys, SourceRecord
 from civichub.people.services import records
 
 HEADER = "record_id,source_system,first_name,surname,sex,date_of_birth,address_line,postcode,nhs_number\n"
@@ -111,13 +113,13 @@ def test_a_well_formed_postcode_we_do_not_hold_is_kept_and_flagged(wigan, actor,
 def test_loading_the_same_source_id_again_updates_the_record(wigan, actor) -> None:
     load(actor, wigan, "A1,housing,Ann,Lowe,F,1950-03-07,,,\n")
     first = SourceRecord.objects.for_council(wigan).get()
-    run, _ = load(actor, wigan, "A1,housing,Anne,Lowe,F,1950-03-07,,,\n", name="again.csv")
+    run, _ = load(actor, wigan, "A1,housing,Anne,Lowe,F,1950-07-03,,,\n", name="again.csv")
     again = SourceRecord.objects.for_council(wigan).get()
     assert again.pk == first.pk and again.first_name == "Anne"
     assert (run.created, run.updated) == (0, 1)
-    # The blocking keys follow the record's new values, and only those are kept.
-    keys = set(BlockingKey.objects.for_council(wigan).filter(record=again).values_list("key", flat=True))
-    assert keys and all("ann|" not in k and "|ann" not in k for k in keys)
+    # The blocking keys follow the record's new values.
+    stored = RecordKeys.objects.for_council(wigan).filter(record=again).values(*KEY_COLUMNS).get()
+    assert stored["date_of_birth"] == "1950-07-03" and stored["birth_year"] == "1950"
 
 
 def test_one_record_through_the_api_is_checked_the_same_way(wigan, actor) -> None:
@@ -139,14 +141,25 @@ def test_one_record_through_the_api_is_checked_the_same_way(wigan, actor) -> Non
     assert made.first_name == "Ann" and made.person_id is None  # no model yet: waits for a full run
 
 
-def test_batch_blocking_keys_are_the_engines_own(sample) -> None:
-    """The keys computed over a whole file are exactly the engine's `blocking_keys` of each record."""
-    from civichub.people.arrivals import keys_of
-    from civichub.people.frames import engine_row
+def test_stored_keys_find_exactly_the_records_a_blocking_rule_pairs(wigan, actor, sample) -> None:
+    """The database's candidates for each record are the records sharing one of the engine's blocking
+    keys with it (the pairs the full run's Splink blocking makes), no more and no fewer."""
+    from civichub.people.keys import candidate_ids, cleaned
     from civichub.people.linkage import blocking_keys
 
     rows, _ = sample
-    assert keys_of(rows) == [list(dict.fromkeys(blocking_keys(engine_row(r)))) for r in rows]
+    records.load_records(actor, wigan, [checks.clean_row(r)[0] for r in rows])
+    stored = list(SourceRecord.objects.for_council(wigan).values("pk", *COLUMNS))
+    keys_of = {r["pk"]: set(blocking_keys(engine_row(r))) for r in stored}
+    # A file's keys (cleaned as one frame) are the keys of each record cleaned alone.
+    assert cleaned(stored) == [cleaned([r])[0] for r in stored]
+    shared_any = 0
+    for record in stored:
+        mine = keys_of[record["pk"]]
+        expected = {pk for pk, found in keys_of.items() if pk != record["pk"] and found & mine}
+        assert set(candidate_ids(wigan, record["pk"], limit=10_000)) == expected
+        shared_any += bool(expected)
+    assert shared_any > len(stored) // 2  # the sample's people have several records each
 
 
 def test_the_nhs_check_digit() -> None:
@@ -165,3 +178,19 @@ def test_the_record_checks_and_columns_load_without_the_linkage_engine():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_runs_frame_holds_each_record_as_the_engine_takes_it(wigan, actor, sample) -> None:
+    """The full run reads records as the driver gives them, column by column: the same text (None where
+    blank, dates as YYYY-MM-DD) as `engine_row` makes of each record read through the ORM."""
+    from civichub.people.frames import own_records
+
+    rows, _ = sample
+    records.load_records(actor, wigan, [checks.clean_row(r)[0] for r in rows])
+    frame = own_records(wigan)
+    read = {r["pk"]: r for r in frame.to_dict("records")}
+    stored = SourceRecord.objects.for_council(wigan).values("pk", *COLUMNS)
+    assert len(read) == len(stored) == len(rows)
+    for record in stored:
+        assert {c: read[record["pk"]][c] for c in COLUMNS} == engine_row(record)
+    assert any(r["date_of_birth"] for r in read.values()) and any(not r["nhs_number"] for r in read.values())
