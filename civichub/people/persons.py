@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -37,38 +37,65 @@ def _next_number(council: Council) -> int:
 
 def new_people(council: Council, count: int) -> list[Person]:
     """`count` new, empty golden records with the council's next references (P-000001…)."""
-    ids = add_people(council, count)
+    ids = [uuid.uuid4() for _ in range(count)]
+    add_people(council, ids, {})
     return list(Person.objects.for_council(council).filter(pk__in=ids).order_by("reference"))
 
 
-def add_people(council: Council, count: int) -> list[uuid.UUID]:
-    """The ids of `count` new, empty golden records, written as rows: a first full run makes hundreds
-    of thousands at once, and a model instance each costs more than its row."""
+# A golden record's facts, as `facts_of` gives them, in the order the writers take them.
+FACTS = ("first_name", "surname", "date_of_birth", "postcode", "lsoa_code", "ward_code")
+
+
+def add_people(council: Council, ids: Sequence[uuid.UUID], facts: Mapping[Any, Sequence[Any]]) -> None:
+    """New golden records with these ids, the council's next references (P-000001…) and their facts
+    (`facts_of`; blank for an id not in it). Written as rows: a first full run makes hundreds of
+    thousands at once, each with its facts, and a model instance each costs more than its row."""
     start = _next_number(council)
     now = timezone.now()
-    ids = [uuid.uuid4() for _ in range(count)]
     blank = {f.name: f.get_default() for f in Person._meta.concrete_fields}  # the model's own defaults
     fixed = {**blank, "council": council.pk, "created_at": now, "updated_at": now}
-    names = list(fixed)
+    names = [n for n in fixed if n not in ("id", "reference", *FACTS)]
+    nothing = tuple(blank[n] for n in FACTS)
     rows = (
-        [pk if n == "id" else f"P-{start + i:06d}" if n == "reference" else fixed[n] for n in names]
+        [pk, f"P-{start + i:06d}", *facts.get(pk, nothing), *(fixed[n] for n in names)]
         for i, pk in enumerate(ids)
     )
-    bulk.insert_rows(Person, rows, names)
-    return ids
+    bulk.insert_rows(Person, rows, ["id", "reference", *FACTS, *names])
 
 
-# A golden record's columns refresh_facts writes, in its rows' order after the id.
-FACTS = (
-    "first_name",
-    "surname",
-    "date_of_birth",
-    "postcode",
-    "lsoa_code",
-    "ward_code",
-    "status",
-    "updated_at",
-)
+def facts_of(records: Mapping[Any, list[dict[str, Any]]]) -> dict[Any, tuple[Any, ...]]:
+    """{person: FACTS values} from each person's records (`golden.best_facts`), placed by the postcode."""
+    best = {person: golden.best_facts(found) for person, found in records.items()}
+    placed = places.places_of(f["postcode"] for f in best.values())
+    return {
+        person: (
+            f["first_name"],
+            f["surname"],
+            f["date_of_birth"],
+            f["postcode"],
+            *placed.get(f["postcode"], ("", "")),
+        )
+        for person, f in best.items()
+    }
+
+
+def update_facts(council: Council, ids: set[Any], facts: Mapping[Any, Sequence[Any]]) -> None:
+    """Write the facts of these existing golden records; one with none (no records left) is retired,
+    and one retired before that has records again is active again (a merged one stays merged)."""
+    now = timezone.now()
+    nothing = ("", "", None, "", "", "")
+    rows = []
+    for pk, status in _statuses(council, ids):
+        found = facts.get(pk)
+        if found is None:
+            status = Person.Status.EMPTY if status == Person.Status.ACTIVE else status
+        elif status == Person.Status.EMPTY:
+            status = Person.Status.ACTIVE
+        rows.append((pk, *(found or nothing), status, now))
+    # The council's own golden records (their ids read through for_council in _statuses).
+    bulk.update_columns(Person, rows, [*FACTS, "status", "updated_at"])
+
+
 # Past this many people, their records are read in one pass over the council's records, not by id.
 _ONE_PASS = 20_000
 
@@ -77,25 +104,8 @@ def refresh_facts(council: Council, person_ids: Iterable[Any]) -> None:
     """Each person's facts from its records now, and its place from the postcode; a golden record left
     with no records is retired (kept if a merge names it, so an unmerge can bring it back)."""
     ids = {i for i in person_ids if i is not None}
-    if not ids:
-        return
-    records = _records_of(council, ids)
-    facts = {pk: golden.best_facts(found) for pk, found in records.items()}
-    placed = places.places_of(f["postcode"] for f in facts.values())
-    now = timezone.now()
-    rows = []
-    for pk, status in _statuses(council, ids):
-        found = facts.get(pk)
-        if found is None:
-            retired = Person.Status.EMPTY if status == Person.Status.ACTIVE else status
-            rows.append((pk, "", "", None, "", "", "", retired, now))
-            continue
-        lsoa, ward = placed.get(found["postcode"], ("", ""))
-        status = Person.Status.ACTIVE if status == Person.Status.EMPTY else status
-        names = (found["first_name"], found["surname"], found["date_of_birth"], found["postcode"])
-        rows.append((pk, *names, lsoa, ward, status, now))
-    # The council's own golden records (their ids read through for_council in _statuses).
-    bulk.update_columns(Person, rows, FACTS)
+    if ids:
+        update_facts(council, ids, facts_of(_records_of(council, ids)))
 
 
 def _records_of(council: Council, ids: set[Any]) -> dict[Any, list[dict[str, Any]]]:
@@ -116,6 +126,19 @@ def _records_of(council: Council, ids: set[Any]) -> dict[Any, list[dict[str, Any
     for start in range(0, len(listed), 2000):
         for row in held.filter(person_id__in=listed[start : start + 2000]).values(*FACT_FIELDS):
             found.setdefault(row["person_id"], []).append(row)
+    return found
+
+
+def records_by_person(council: Council, person_of: Mapping[Any, Any]) -> dict[Any, list[dict[str, Any]]]:
+    """Every record of the council, grouped by the golden record `person_of` gives it ({record id:
+    person id}: a full run's answer, before it is written), in one pass."""
+    found: dict[Any, list[dict[str, Any]]] = {}
+    held = SourceRecord.objects.for_council(council).order_by()
+    for values in bulk.raw_rows(held.values_list("pk", *FACT_FIELDS[:-1])):
+        row = dict(zip(FACT_FIELDS[:-1], values[1:], strict=True))
+        person = person_of.get(_uuid(values[0]))
+        if person is not None:
+            found.setdefault(person, []).append(row)
     return found
 
 

@@ -8,6 +8,7 @@ Linking one record on arrival is `civichub.people.arrivals` (called by the loads
 
 from __future__ import annotations
 
+import uuid
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from civichub.core.importing import Progress
 from civichub.core.jobs import Job, progress_of
 from civichub.core.models import Council
 from civichub.core.outbox import publish
-from civichub.people import arrivals, bulk, frames, golden, keys
+from civichub.people import arrivals, bulk, frames, golden, keys, persons
 from civichub.people.arrivals import link_arrivals
 from civichub.people.engine import engine
 from civichub.people.linkage.columns import COLUMNS
@@ -34,7 +35,6 @@ from civichub.people.models import (
     SourceRecord,
     TermFrequency,
 )
-from civichub.people.persons import add_people, refresh_facts
 from civichub.people.thresholds import thresholds_of
 
 if TYPE_CHECKING:  # pandas costs seconds to import: only the code that links pays it
@@ -175,8 +175,6 @@ def _decisions(
 
 
 def _uuid_keys(mapping: dict[str, Any]) -> list[Any]:
-    import uuid
-
     return [uuid.UUID(k) for k in mapping]
 
 
@@ -251,8 +249,6 @@ def _link_everything(
 
 
 def _as_uuid(value: Any) -> Any:
-    import uuid
-
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
@@ -278,22 +274,28 @@ def _write_people(
                 claimed.add(person)
                 wanted[n] = person
                 break
-    fresh = iter(add_people(council, len(groups) - len(wanted)))
+    fresh: list[Any] = []
     moved: list[tuple[Any, Any]] = []
     person_of: dict[Any, Any] = {}
     for n, group in enumerate(groups):
-        person = wanted.get(n) or next(fresh)
+        person = wanted.get(n)
+        if person is None:
+            person = uuid.uuid4()
+            fresh.append(person)
         for uid in group:
             pk = pk_of[uid]
             person_of[pk] = person
             if held.get(pk) != person:
                 moved.append((pk, person))
-        if n % 5000 == 0:
-            progress("Writing golden records", n, len(groups))
+    progress("Writing golden records", 0, len(groups))
+    # Each golden record written once, with its facts: the new ones inserted, the kept ones updated,
+    # and the ones left with no records retired.
+    facts = persons.facts_of(persons.records_by_person(council, person_of))
+    persons.add_people(council, fresh, facts)
+    progress("Writing golden records", len(fresh), len(groups))
+    persons.update_facts(council, set(wanted.values()) | {p for p in held.values() if p}, facts)
     # The council's own records (pk_of was read through for_council): one short UPDATE per record.
     bulk.update_columns(SourceRecord, moved, ["person"])
-    touched = {p for p in held.values() if p} | {person for _, person in moved}
-    refresh_facts(council, touched)
     progress("Writing golden records", len(groups), len(groups))
     return person_of
 
