@@ -112,7 +112,7 @@ results = {
     "giving.funding_against_need(wigan), 5,000 grants": timed(
         lambda: giving.funding_against_need(wigan), repeat, warmup=2),
 }
-report(results, baseline, "the bare SQL query")
+report(results, baseline, "the bare SQL query", digits=1)
 fits = matching.rank(wigan, ask)
 print(f"ranked {len(fits):,}; best {fits[0].score} ({fits[0].opportunity.programme}); "
       f"unblocked {fits.unblocked():,}")
