@@ -46,8 +46,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from timing import bench_council  # noqa: E402
 
-from civichub.core.models import Council, Organisation  # noqa: E402
+from civichub.core.models import Council  # noqa: E402
 from civichub.funding import search  # noqa: E402
 from civichub.funding.models import ApplicantType, Opportunity, padded  # noqa: E402
 from civichub.funding.selectors import Search, theme_codes  # noqa: E402
@@ -281,25 +282,10 @@ QUERIES = [
 
 
 def councils() -> tuple[Council, Council]:
-    made = []
-    for n, (name, slug, gss) in enumerate(
-        (("Bench Borough Council", "bench", "E99999998"), ("Other Borough Council", "other", "E99999997"))
-    ):
-        org = Organisation.objects.create(name=name, kind="council")
-        made.append(
-            Council.objects.create(
-                organisation=org,
-                name=name,
-                short_name=name.split()[0],
-                slug=slug,
-                gss_code=gss,
-                register_code=f"BE{n}",
-                authority_type="Metropolitan district",
-                region="North West",
-                nation="England",
-            )
-        )
-    return made[0], made[1]
+    return (
+        bench_council("Bench Borough Council", "bench", "E99999998"),
+        bench_council("Other Borough Council", "other", "E99999997"),
+    )
 
 
 def vocabulary(rng: random.Random, size: int = 3000) -> tuple[list[str], list[float]]:

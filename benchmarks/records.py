@@ -42,10 +42,10 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from timing import percentile  # noqa: E402
+from timing import bench_council, percentile  # noqa: E402
 
 from civichub.core.actors import Actor  # noqa: E402
-from civichub.core.models import Council, Membership, Organisation, Role, User  # noqa: E402
+from civichub.core.models import Council, Membership, Role, User  # noqa: E402
 from civichub.records import index, selectors  # noqa: E402
 from civichub.records.models import (  # noqa: E402
     Document,
@@ -67,18 +67,7 @@ def vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
 
 
 def council_and_people() -> tuple[Council, User, User]:
-    org = Organisation.objects.create(name="Bench Borough Council", kind="council")
-    council = Council.objects.create(
-        organisation=org,
-        name="Bench Borough Council",
-        short_name="Bench",
-        slug="bench",
-        gss_code="E99999999",
-        register_code="BEN",
-        authority_type="Metropolitan district",
-        region="North West",
-        nation="England",
-    )
+    council = bench_council("Bench Borough Council", "bench", "E99999999")
     people = []
     for name, role in (
         ("bench.records-manager", Role.RECORDS_MANAGER),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +20,7 @@ from civichub.core.access import actor_of, council_page, page_of, public, signed
 from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
 from civichub.core.forms import AddCouncilForm, ApiTokenForm, show_refusal
-from civichub.core.models import Council, Organisation, Role
+from civichub.core.models import Council, Organisation, Role, User
 
 
 @public
@@ -39,6 +40,16 @@ ROLE_HOMES = {
     Role.PROVIDER_STAFF: "core:provider-home",
     Role.RESIDENT: "places:resident-home",
 }
+
+
+def home_in(user: User, council: Council) -> str | None:
+    """The page of the user's own role in this council other than its overview (the provider's or the
+    resident's home, say), or None if they hold no such role there."""
+    held = policy.roles_in(user, council)
+    for role, name in ROLE_HOMES.items():
+        if role in held and name != "core:council":
+            return reverse(name, kwargs={"council_slug": council.slug})
+    return None
 
 
 @signed_in

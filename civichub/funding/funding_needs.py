@@ -74,7 +74,7 @@ def record_matches(
     )
     made = []
     now = timezone.now()
-    for fit in matching.rank(council, _ask_of(need), only=only):
+    for fit in matching.rank(council, _ask_of(need), only=only).matches():
         if not fit.is_match or fit.opportunity.pk in held:
             continue
         match = FundingMatch.objects.create(

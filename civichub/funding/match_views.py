@@ -38,7 +38,7 @@ def match(request: HttpRequest, council: Council) -> HttpResponse:
     names = needs.category_names(council)
     data = request.POST if request.method == "POST" else request.GET
     form = AskForm(data if data.get("needs") or request.method == "POST" else None, needs=names)
-    fits: list[matching.Fit] | None = None
+    fits: matching.Ranking | None = None
     spots: list[matching.Place] = []
     if form.is_bound:
         try:
@@ -59,7 +59,7 @@ def match(request: HttpRequest, council: Council) -> HttpResponse:
             "section": "council",
             "council": council,
             "form": form,
-            "fits": (fits or [])[:SHOWN],
+            "fits": fits[:SHOWN] if fits is not None else [],
             "found": len(fits) if fits is not None else None,
             "spots": spots,
             "names": names,

@@ -15,29 +15,31 @@ Closed opportunities are left out; so are those themed only for other needs. A p
 opportunity out (the asker may not apply, the places are not covered, the amount is outside its limits)
 marks it `blocked`: blocked ones rank below every other, whatever their score. Why it is designed so:
 docs/adr/0017-bids-matching-and-giving.md.
+
+The database scores, ranks and pages (the same points in SQL: match_scores.py, ADR 0026); the reasons in
+words are written here only for the opportunities read, a page at a time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Q
 from django.utils import timezone
 
 from civichub.core.errors import NotFound, Refused
 from civichub.core.models import Council
-from civichub.funding import checks
+from civichub.funding import checks, match_scores
+from civichub.funding.match_scores import ENGLAND, ENOUGH_DAYS
 from civichub.funding.models import ApplicantType, Opportunity
 from civichub.needs import selectors as needs
 from civichub.places import selectors as places
 
-ENGLAND = "E92000001"
-ENOUGH_DAYS = 21
 MATCH_AT = 60  # a saved need records an opportunity that scores this or more and is not blocked
 MOST_DEPRIVED_LIMIT = 30
 PLURALS = {
@@ -275,17 +277,63 @@ def candidates(council: Council, ask: Ask, today: date) -> Any:
     )
 
 
-def rank(council: Council, ask: Ask, *, today: date | None = None, only: Any = None) -> list[Fit]:
-    """The open opportunities ranked by fit: unblocked first, then by score, then closing soonest.
-    `only` narrows to some opportunities (the ones just added, when recording matches)."""
+class Ranking:
+    """The open opportunities ranked by fit, scored and ordered by the database: its length is a COUNT,
+    a slice reads only that page and writes the reasons of its opportunities."""
+
+    def __init__(self, scored: Any, ask: Ask, spots: list[Place], council: Council, today: date) -> None:
+        self.scored = scored
+        self._names: dict[str, str] | None = None
+        self._ask, self._spots, self._council, self._today = ask, spots, council, today
+        self._count: int | None = None
+
+    def _fits(self, found: Any) -> list[Fit]:
+        if self._names is None:
+            self._names = needs.category_names(self._council)
+        return [fit(o, self._ask, self._spots, self._council, self._names, self._today) for o in found]
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.scored.count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Fit: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Fit]: ...
+    def __getitem__(self, index: int | slice) -> Fit | list[Fit]:
+        if isinstance(index, slice):
+            return self._fits(self.scored[index])
+        return self._fits([self.scored[index]])[0]
+
+    def __iter__(self) -> Iterator[Fit]:
+        for start in range(0, len(self), 500):
+            yield from self[start : start + 500]
+
+    def unblocked(self) -> int:
+        return int(self.scored.filter(match_blocked=0).count())
+
+    def matches(self) -> list[Fit]:
+        """Those good enough to record against a saved need (not blocked, MATCH_AT or more)."""
+        return self._fits(self.scored.filter(match_blocked=0, match_score__gte=MATCH_AT))
+
+
+def rank(council: Council, ask: Ask, *, today: date | None = None, only: Any = None) -> Ranking:
+    """The open opportunities ranked by fit: unblocked first, then by score, then closing soonest (open
+    until further notice last), then by name. `only` narrows to some opportunities (the ones just added,
+    when recording matches)."""
     today = today or timezone.localdate()
     spots = places_of(council, ask)
-    names = needs.category_names(council)
     found = candidates(council, ask, today)
     if only is not None:
         found = found.filter(pk__in=only)
-    fits = [fit(o, ask, spots, council, names, today) for o in found]
-    return sorted(
-        fits,
-        key=lambda f: (f.blocked, -f.score, f.opportunity.closes_on or date.max, f.opportunity.programme),
+    scored = match_scores.scored(
+        found,
+        needs=ask.needs,
+        kind=ask.applicant_type,
+        spots=[spot.covers for spot in spots],
+        council_code=council.gss_code,
+        sought=ask.amount,
+        today=today,
     )
+    return Ranking(scored, ask, spots, council, today)

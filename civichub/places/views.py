@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,6 +15,7 @@ from civichub.core.access import council_page, page_of, public, user_of
 from civichub.core.downloads import csv_download
 from civichub.core.errors import Refused
 from civichub.core.models import Council, Role
+from civichub.core.views import home_in
 from civichub.places import selectors
 from civichub.places.models import Lsoa
 
@@ -91,13 +93,20 @@ def ward(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@council_page("council.areas.view")
+@council_page("council.view")
 def council_overview(request: HttpRequest, council: Council) -> HttpResponse:
     """The council overview (/c/<council>/): its area, deprivation and wards, for officers and councillors.
 
-    It keeps the kernel's URL name core:council (see civichub/urls.py), the council's home.
+    It keeps the kernel's URL name core:council (see civichub/urls.py), the council's home, which every
+    page's header and breadcrumbs link to. Provider staff and residents may not see the overview, so for
+    them the council's home is their own (the provider's or resident's home in this council).
     """
     user = user_of(request)
+    if not policy.allows(user, "council.areas.view", council):
+        own = home_in(user, council)
+        if own is None:
+            raise PermissionDenied(f"You do not have access to this part of {council.short_name}")
+        return redirect(own)
     return render(
         request,
         "places/council.html",

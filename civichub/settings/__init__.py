@@ -245,7 +245,19 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Splink on a small council's records (the demo's few hundred): levels never observed and
+        # sampling probes that find no pairs are expected there, so they are INFO, not warnings.
+        "splink_small_data": {
+            "()": "civichub.core.logs.Demote",
+            "expected": ["not observed in dataset", "Probe returned zero blocked pairs"],
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "splink.internals.expectation_maximisation": {"filters": ["splink_small_data"]},
+        "splink.internals.em_sampling": {"filters": ["splink_small_data"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CIVICHUB_LOG_LEVEL", "WARNING")},
 }
 

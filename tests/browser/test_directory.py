@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import axe_violations, sign_in
+from tests.browser.support import axe_violations, follow, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,10 @@ def test_a_provider_changes_a_service_and_the_commissioner_approves_it(page, ser
     page.get_by_role("button", name="Send to Wigan for approval").click()
     assert "Waiting for the council" in page.locator(".govuk-tag").inner_text()
     change_url = page.url
+    # The council's breadcrumb takes provider staff to their own home there, not to a refusal.
+    follow(page, page.locator(".govuk-breadcrumbs").get_by_role("link", name="Wigan"))
+    assert page.url == f"{server}/c/wigan/provider/"
+    assert "Your organisation" in page.locator("h1").inner_text()
     page.context.clear_cookies()
 
     sign_in(page, server, "wigan.commissioner")

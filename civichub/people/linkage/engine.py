@@ -15,8 +15,10 @@ from civichub.people.linkage import settings as design
 from civichub.people.linkage import twins
 from civichub.people.linkage.prepare import PREPARED_COLUMNS, prepare
 
-# Splink logs every step at INFO; the platform's logs want only its warnings.
-SPLINK_LOG_LEVEL = logging.WARNING
+# None: Splink adds no stderr handler of its own (which would bypass the platform's logging); its
+# records go through settings.LOGGING, which logs from WARNING by default (Splink logs every step at
+# INFO) and logs the warnings it gives as expected on small data at INFO (civichub/core/logs.py).
+SPLINK_LOG_LEVEL = None
 
 # Pairs below this weight are not worth keeping even for the review queue.
 DEFAULT_PREDICT_WEIGHT = -4.0

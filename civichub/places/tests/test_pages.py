@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.urls import resolve, reverse
 
@@ -16,9 +17,28 @@ def _csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_residents_and_providers_do_not_see_the_officers_overview(client_as, make_user, wigan) -> None:
-    for role in (Role.RESIDENT, Role.PROVIDER_STAFF):
-        assert client_as(make_user(role, wigan)).get("/c/wigan/").status_code == 403
+def test_residents_and_providers_do_not_see_the_officers_overview(
+    client_as, make_user, wigan, sunderland
+) -> None:
+    """The council's home, which every page's header and breadcrumbs link to, is their own home there;
+    someone with no role in the council is still refused."""
+    for role, home in ((Role.RESIDENT, "/c/wigan/resident/"), (Role.PROVIDER_STAFF, "/c/wigan/provider/")):
+        client = client_as(make_user(role, wigan))
+        response = client.get("/c/wigan/")
+        assert response.status_code == 302 and response["Location"] == home
+        assert "wards with postcodes loaded" not in client.get(home).content.decode()
+    assert client_as(make_user(Role.PROVIDER_STAFF, sunderland)).get("/c/wigan/").status_code == 403
+
+
+def test_a_provider_follows_the_council_breadcrumb_to_their_own_home(client_as, make_user, wigan) -> None:
+    client = client_as(make_user(Role.PROVIDER_STAFF, wigan))
+    for page in ("/c/wigan/market/", "/c/wigan/services/"):
+        body = client.get(page).content.decode()
+        crumb = re.search(r'<a class="govuk-breadcrumbs__link" href="([^"]+)">Wigan</a>', body)
+        assert crumb is not None and crumb.group(1) == "/c/wigan/", page
+        followed = client.get(crumb.group(1), follow=True)
+        assert followed.status_code == 200 and followed.redirect_chain == [("/c/wigan/provider/", 302)]
+        assert "Your organisation" in followed.content.decode()
 
 
 def test_the_council_page_shows_its_wards_by_name_with_population_and_deprivation(
