@@ -52,6 +52,7 @@ os.environ["CIVICHUB_VAR_DIR"] = str(var)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import django  # noqa: E402
+from timing import bench_council  # noqa: E402
 
 django.setup()
 
@@ -62,7 +63,7 @@ from django.utils import timezone  # noqa: E402
 from faker import Faker  # noqa: E402
 
 from civichub.core.actors import Actor  # noqa: E402
-from civichub.core.models import Council, Organisation  # noqa: E402
+from civichub.core.models import Council  # noqa: E402
 from civichub.people import bulk, keys, linkage, samples  # noqa: E402
 from civichub.people.frames import engine_row  # noqa: E402
 from civichub.people.linkage.columns import BLOCKING_RULES, COLUMNS, KEY_COLUMNS  # noqa: E402
@@ -72,21 +73,6 @@ from civichub.people.services import records  # noqa: E402
 
 BATCH = 20000
 SYSTEMS = ("council-tax", "adult-social-care")
-
-
-def council() -> Council:
-    org = Organisation.objects.create(name="Bench Borough Council", kind="council")
-    return Council.objects.create(
-        organisation=org,
-        name="Bench Borough Council",
-        short_name="Bench",
-        slug="bench",
-        gss_code="E99999999",
-        register_code="BEN",
-        authority_type="Metropolitan district",
-        region="North West",
-        nation="England",
-    )
 
 
 class People:
@@ -270,12 +256,15 @@ class SplinkBaseline:
 
         from civichub.people.arrivals import active_model, term_frequencies
         from civichub.people.linkage import incremental, settings
+        from civichub.people.linkage.engine import SPLINK_LOG_LEVEL
 
         model = active_model(place)
         assert model is not None
         self.api = DuckDBAPI()
         seed = linkage.prepare(pd.DataFrame([{"record_id": "0", "source_system": "seed"}]))
-        self.linker = Linker(self.api.register(seed), settings.strip_civichub_keys(model.model))
+        self.linker = Linker(
+            self.api.register(seed), settings.strip_civichub_keys(model.model), log_level=SPLINK_LOG_LEVEL
+        )
         incremental._tf_lookup(self.api, self.linker, term_frequencies(place, model), empty=True)
 
     def score(self, record: dict[str, str], candidates: pd.DataFrame) -> float:
@@ -299,7 +288,7 @@ def main() -> None:
     place = Council.objects.filter(slug="bench").first()
     people = People()
     if place is None:
-        place = council()
+        place = bench_council("Bench Borough Council", "bench", "E99999999")
         started = time.perf_counter()
         _, training = store(place, people, args.stored, args.train_on)
         print(f"  set-up: {args.stored:,} records stored with keys in {time.perf_counter() - started:.0f} s")

@@ -24,8 +24,9 @@ def engine_text(record: Mapping[str, Any]) -> dict[str, str | None]:
 
 
 def blocking_keys(record: Mapping[str, Any]) -> list[str]:
-    """The keys the database indexes: two records share a key exactly when a blocking rule of the
-    batch run would pair them, so a new record's candidates are the records sharing any key."""
+    """A record's blocking keys as text ('dob_surname:1980-03-02|smith'): two records share one exactly
+    when a blocking rule of the batch run would pair them. The database stores the same values as
+    columns (`RecordKeys`), and a test holds its candidates to the records sharing one of these."""
     row = prepare_rows([engine_text(record)])[0]
     keys = []
     for name, columns in design.BLOCKING_RULES:
