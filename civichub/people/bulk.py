@@ -129,12 +129,16 @@ def _execute_many(sql: str, parameters: Iterable[list[Any]]) -> int:
 
 
 def _copy(statement: str, rows: Iterable[list[Any]]) -> int:
-    """PostgreSQL's COPY FROM STDIN: rows streamed in one statement, several times faster than INSERTs."""
+    """PostgreSQL's COPY FROM STDIN: rows streamed in one statement per BATCH, several times faster than
+    INSERTs. Each batch is gathered before its COPY opens: the rows' generator may report progress,
+    which is a query, and a connection in COPY takes no other."""
     written = 0
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-            written += 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        for batch in _batched(rows):
+            with cursor.cursor.copy(statement) as copy:
+                for row in batch:
+                    copy.write_row(row)
+            written += len(batch)
     return written
 
 
@@ -155,6 +159,15 @@ def _update_from_copy(table: str, key: str, names: list[str], rows: Iterable[lis
         )
         cursor.execute("DROP TABLE civichub_bulk_update")
     return written
+
+
+def reporting(rows: Iterable[Any], report: Callable[[int], None] | None) -> Iterator[Any]:
+    """The rows, calling report(rows so far) every BATCH of them as the writer takes them: a million
+    rows take half a minute, and the job's page should move meanwhile."""
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if report and done % BATCH == 0:
+            report(done)
 
 
 def _batched(items: Iterable[list[Any]]) -> Iterator[list[list[Any]]]:

@@ -197,12 +197,13 @@ def _link_everything(
     pks = frame["pk"].map(_as_uuid).tolist()
     del frame, own
     progress("Reading records", 1, 1)
-    progress("Storing blocking keys", 0, 1)
     waiting = keys.without_keys(council)
     rows = [n for n, pk in enumerate(pks) if pk in waiting]  # shared records' ids are never waiting
+    progress("Storing blocking keys", 0, len(rows))
     found = keys.key_frame(prepared.iloc[rows]).itertuples(index=False, name=None)
-    keys.write(council, (pks[n] for n in rows), found)
-    progress("Storing blocking keys", 1, 1)
+    stored = bulk.reporting(found, lambda done: progress("Storing blocking keys", done, len(rows)))
+    keys.write(council, (pks[n] for n in rows), stored)
+    progress("Storing blocking keys", len(rows), len(rows))
     review_from, link_from = thresholds_of(council)
     pairs = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
     model: LinkageModel | None = None

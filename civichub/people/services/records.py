@@ -94,14 +94,19 @@ def load_records(
             changed.append({**found, **row})
         else:
             loaded.unchanged += 1
+    total = len(created) + len(changed)
     if progress:
-        progress("Writing source records", 0, len(created) + len(changed))
+        progress("Writing source records", 0, total)
+    written = (lambda done: progress("Writing source records", done, total)) if progress else None
     # The council's own records: new ids, and ids read through for_council above.
     bulk.insert_rows(
         SourceRecord,
-        (
-            (r["pk"], council.pk, r["source_system"], r["record_id"], *(r[f] for f in FIELDS), now, now)
-            for r in created
+        bulk.reporting(
+            (
+                (r["pk"], council.pk, r["source_system"], r["record_id"], *(r[f] for f in FIELDS), now, now)
+                for r in created
+            ),
+            written,
         ),
         ["id", "council", "source_system", "record_id", *FIELDS, "created_at", "updated_at"],
     )
@@ -109,7 +114,7 @@ def load_records(
         SourceRecord, ((r["pk"], *(r[f] for f in FIELDS), now) for r in changed), [*FIELDS, "updated_at"]
     )
     if progress:
-        progress("Writing source records", len(created) + len(changed), len(created) + len(changed))
+        progress("Writing source records", total, total)
     loaded.created, loaded.updated = len(created), len(changed)
     arrived = created + changed
     if len(arrived) <= ARRIVAL_LIMIT:
