@@ -42,8 +42,11 @@ def new_people(council: Council, count: int) -> list[Person]:
     return list(Person.objects.for_council(council).filter(pk__in=ids).order_by("reference"))
 
 
-# A golden record's facts, as `facts_of` gives them, in the order the writers take them.
+# A golden record's facts, as `facts_of` gives them, in the order the writers take them; and a golden
+# record's facts when it has none (the model's defaults: blank, no date).
 FACTS = ("first_name", "surname", "date_of_birth", "postcode", "lsoa_code", "ward_code")
+_DEFAULTS = {f.name: f.get_default() for f in Person._meta.concrete_fields}
+NO_FACTS = tuple(_DEFAULTS[name] for name in FACTS)
 
 
 def add_people(council: Council, ids: Sequence[uuid.UUID], facts: Mapping[Any, Sequence[Any]]) -> None:
@@ -52,12 +55,10 @@ def add_people(council: Council, ids: Sequence[uuid.UUID], facts: Mapping[Any, S
     thousands at once, each with its facts, and a model instance each costs more than its row."""
     start = _next_number(council)
     now = timezone.now()
-    blank = {f.name: f.get_default() for f in Person._meta.concrete_fields}  # the model's own defaults
-    fixed = {**blank, "council": council.pk, "created_at": now, "updated_at": now}
+    fixed = {**_DEFAULTS, "council": council.pk, "created_at": now, "updated_at": now}
     names = [n for n in fixed if n not in ("id", "reference", *FACTS)]
-    nothing = tuple(blank[n] for n in FACTS)
     rows = (
-        [pk, f"P-{start + i:06d}", *facts.get(pk, nothing), *(fixed[n] for n in names)]
+        [pk, f"P-{start + i:06d}", *facts.get(pk, NO_FACTS), *(fixed[n] for n in names)]
         for i, pk in enumerate(ids)
     )
     bulk.insert_rows(Person, rows, ["id", "reference", *FACTS, *names])
@@ -83,7 +84,6 @@ def update_facts(council: Council, ids: set[Any], facts: Mapping[Any, Sequence[A
     """Write the facts of these existing golden records; one with none (no records left) is retired,
     and one retired before that has records again is active again (a merged one stays merged)."""
     now = timezone.now()
-    nothing = ("", "", None, "", "", "")
     rows = []
     for pk, status in _statuses(council, ids):
         found = facts.get(pk)
@@ -91,7 +91,7 @@ def update_facts(council: Council, ids: set[Any], facts: Mapping[Any, Sequence[A
             status = Person.Status.EMPTY if status == Person.Status.ACTIVE else status
         elif status == Person.Status.EMPTY:
             status = Person.Status.ACTIVE
-        rows.append((pk, *(found or nothing), status, now))
+        rows.append((pk, *(found or NO_FACTS), status, now))
     # The council's own golden records (their ids read through for_council in _statuses).
     bulk.update_columns(Person, rows, [*FACTS, "status", "updated_at"])
 
