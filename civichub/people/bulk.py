@@ -67,6 +67,11 @@ def raw_rows(queryset: models.QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
             yield from rows
 
 
+def as_uuid(value: Any) -> uuid.UUID:
+    """An id as raw_rows gives it (SQLite: 32 hex digits) or as text, made the UUID Django reads."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def update_columns(model: type[models.Model], rows: Iterable[Sequence[Any]], fields: Sequence[str]) -> int:
     """UPDATE model SET fields... WHERE pk = ..., for rows of (pk, *values in `fields` order)."""
     meta = model._meta

@@ -7,7 +7,6 @@ only door, and it reads the agreements in force today, for this purpose, naming 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -65,7 +64,7 @@ def own_records(council: Council) -> pd.DataFrame:
         column = column.astype(object)  # None for blanks (pandas' own text type would hold NaN)
         frame[name] = column.where(column.notna() & (column != ""), None)
     # The ids as UUIDs (SQLite gives their hex digits): the run writes its results back by them.
-    frame["pk"] = [pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk) for pk in frame["pk"]]
+    frame["pk"] = [bulk.as_uuid(pk) for pk in frame["pk"]]
     return frame[[*COLUMNS, "pk"]]
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from civichub.core.models import Council
@@ -16,15 +17,8 @@ from civichub.people import bulk, golden
 from civichub.people.models import Person, SourceRecord
 from civichub.places import selectors as places
 
-FACT_FIELDS = (
-    "first_name",
-    "surname",
-    "date_of_birth",
-    "postcode",
-    "postcode_not_held",
-    "updated_at",
-    "person_id",
-)
+# What `golden.best_facts` reads of each record.
+FACT_FIELDS = ("first_name", "surname", "date_of_birth", "postcode", "postcode_not_held", "updated_at")
 
 
 def _next_number(council: Council) -> int:
@@ -113,19 +107,8 @@ def _records_of(council: Council, ids: set[Any]) -> dict[Any, list[dict[str, Any
     # No ORDER BY (the model's ordering walks the council's whole unique index instead of the
     # person index: a slow read of every record for one arriving).
     held = SourceRecord.objects.for_council(council).order_by()
-    if len(ids) > _ONE_PASS:
-        # Rows as the driver gives them (see bulk.raw_rows); the person's id made a UUID to match `ids`.
-        rows = bulk.raw_rows(held.filter(person__isnull=False).values_list(*FACT_FIELDS))
-        for values in rows:
-            row = dict(zip(FACT_FIELDS, values, strict=True))
-            person = row["person_id"] = _uuid(row["person_id"])
-            if person in ids:
-                found.setdefault(person, []).append(row)
-        return found
-    listed = list(ids)
-    for start in range(0, len(listed), 2000):
-        for row in held.filter(person_id__in=listed[start : start + 2000]).values(*FACT_FIELDS):
-            found.setdefault(row["person_id"], []).append(row)
+    for person, *values in _rows_of(held, "person_id", FACT_FIELDS, ids):
+        found.setdefault(person, []).append(dict(zip(FACT_FIELDS, values, strict=True)))
     return found
 
 
@@ -134,25 +117,29 @@ def records_by_person(council: Council, person_of: Mapping[Any, Any]) -> dict[An
     person id}: a full run's answer, before it is written), in one pass."""
     found: dict[Any, list[dict[str, Any]]] = {}
     held = SourceRecord.objects.for_council(council).order_by()
-    for values in bulk.raw_rows(held.values_list("pk", *FACT_FIELDS[:-1])):
-        row = dict(zip(FACT_FIELDS[:-1], values[1:], strict=True))
-        person = person_of.get(_uuid(values[0]))
+    for pk, *values in bulk.raw_rows(held.values_list("pk", *FACT_FIELDS)):
+        person = person_of.get(bulk.as_uuid(pk))
         if person is not None:
-            found.setdefault(person, []).append(row)
+            found.setdefault(person, []).append(dict(zip(FACT_FIELDS, values, strict=True)))
     return found
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+def _statuses(council: Council, ids: set[Any]) -> Iterator[tuple[Any, ...]]:
+    """(id, status) of these golden records."""
+    return _rows_of(Person.objects.for_council(council).order_by(), "pk", ("status",), ids)
 
 
-def _statuses(council: Council, ids: set[Any]) -> Iterable[tuple[Any, str]]:
-    people = Person.objects.for_council(council).order_by()
+def _rows_of(
+    queryset: QuerySet[Any, Any], key: str, names: Sequence[str], ids: set[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """(key, *names) of the rows whose `key` (an id) is one of `ids`: by those ids, 2,000 at a time, or
+    past _ONE_PASS of them in one pass over the council's rows as the driver gives them (the key made a
+    UUID to match `ids`)."""
     if len(ids) > _ONE_PASS:
-        for pk, status in bulk.raw_rows(people.values_list("pk", "status")):
-            if (found := _uuid(pk)) in ids:
-                yield found, status
+        for found, *values in bulk.raw_rows(queryset.values_list(key, *names)):
+            if found is not None and (pk := bulk.as_uuid(found)) in ids:
+                yield (pk, *values)
         return
     listed = list(ids)
     for start in range(0, len(listed), 2000):
-        yield from people.filter(pk__in=listed[start : start + 2000]).values_list("pk", "status")
+        yield from queryset.filter(**{f"{key}__in": listed[start : start + 2000]}).values_list(key, *names)

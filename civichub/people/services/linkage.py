@@ -169,13 +169,9 @@ def _decisions(
         if a in uid_of and b in uid_of:
             (must if status == ReviewPair.Status.ACCEPTED else cannot).append((uid_of[a], uid_of[b]))
     for merge in Merge.objects.for_council(council).filter(undone_at__isnull=True).order_by("created_at"):
-        together = [uid_of[pk] for pk in _uuid_keys(merge.after.get("records", {})) if pk in uid_of]
+        together = [uid_of[pk] for pk in map(bulk.as_uuid, merge.after.get("records", {})) if pk in uid_of]
         must.extend(pairwise(together))
     return must, cannot
-
-
-def _uuid_keys(mapping: dict[str, Any]) -> list[Any]:
-    return [uuid.UUID(k) for k in mapping]
 
 
 def _link_everything(
@@ -187,14 +183,14 @@ def _link_everything(
     frame = frames.linkage_frame(council)
     own = frame[~frame["source_system"].fillna("").str.contains("/", regex=False)]
     uid_of = {
-        _as_uuid(pk): f"{s}:{i}"
+        bulk.as_uuid(pk): f"{s}:{i}"
         for pk, s, i in own[["pk", "source_system", "record_id"]].itertuples(index=False)
     }
     pk_of = {uid: pk for pk, uid in uid_of.items()}
     own_records = len(own)
     # Cleaned once, for the keys, the training and the scoring alike.
     prepared = engine().prepare(frame[list(COLUMNS)])
-    pks = frame["pk"].map(_as_uuid).tolist()
+    pks = frame["pk"].map(bulk.as_uuid).tolist()
     del frame, own
     progress("Reading records", 1, 1)
     waiting = keys.without_keys(council)
@@ -249,17 +245,13 @@ def _link_everything(
         )
 
 
-def _as_uuid(value: Any) -> Any:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
 def _write_people(
     council: Council, groups: list[list[str]], pk_of: dict[str, Any], progress: Progress
 ) -> dict[Any, Any]:
     """Give each cluster a golden record, keeping the one most of its records already had; the golden
     records left with none are retired. Returns each record's golden record now ({record id: person id})."""
     held = {
-        _as_uuid(pk): person and _as_uuid(person)
+        bulk.as_uuid(pk): person and bulk.as_uuid(person)
         for pk, person in bulk.raw_rows(SourceRecord.objects.for_council(council).values_list("pk", "person"))
     }
     claimed: set[Any] = set()
